@@ -1,0 +1,83 @@
+"""Text analysis shared by indexing and querying: jieba tokens plus a character-level fallback.
+
+We tokenize with ``jieba.tokenize`` ourselves instead of ``jieba.analyse.ChineseAnalyzer``: that
+import alone loads keyword tables (+135 MB, +0.6 s, see ENVIRONMENT.md) we never use.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator
+
+_lock = threading.Lock()
+_ready = False
+_user_words: set[str] = set()
+
+_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+
+# Words that carry no meaning in a citizen's question; they never make a query stricter.
+STOPWORDS = frozenset(
+    "的 了 吗 呢 啊 吧 么 是 在 和 与 及 或 有 我 你 他 她 我们 怎么 怎样 如何 什么 哪些 哪里 哪个 多少 "
+    "要 想 能 可以 需要 请问 一下 这个 那个 就 都 也 还 把 被 给 对 从 到 为 以 之 其".split()
+)
+
+
+def jieba_module():
+    """jieba, initialised once per process (about 1 s; callers run it off the GUI thread)."""
+    global _ready
+    import jieba
+
+    if not _ready:
+        with _lock:
+            if not _ready:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _ready = True
+    return jieba
+
+
+def add_user_words(words: Iterable[str]) -> None:
+    """Teach the segmenter the catalogue's own terms so they are not split."""
+    jieba = jieba_module()
+    for w in words:
+        w = w.strip()
+        if len(w) >= 2 and w not in _user_words:
+            jieba.add_word(w, freq=20000)
+            _user_words.add(w)
+
+
+def is_cjk(word: str) -> bool:
+    return bool(_CJK.match(word))
+
+
+def bigrams(word: str) -> list[str]:
+    return [word[i:i + 2] for i in range(len(word) - 1)]
+
+
+def index_tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """(token, start, end) for indexing: jieba search-mode words, plus every two-character
+    sequence inside longer Chinese words, so that 低保 matches inside 低保金."""
+    jieba = jieba_module()
+    for word, start, end in jieba.tokenize(text, mode="search"):
+        if not any(ch.isalnum() for ch in word):
+            continue
+        word = word.lower()
+        yield word, start, end
+        if len(word) >= 3 and is_cjk(word):
+            for i, bg in enumerate(bigrams(word)):
+                yield bg, start + i, start + i + 2
+
+
+def query_words(text: str) -> list[str]:
+    """The meaningful words of a query, in order, without repeats."""
+    jieba = jieba_module()
+    out: list[str] = []
+    for word in jieba.lcut(text):
+        word = word.strip().lower()
+        if not word or not any(ch.isalnum() for ch in word) or word in STOPWORDS:
+            continue
+        if word not in out:
+            out.append(word)
+    return out

@@ -1,0 +1,236 @@
+"""``python -m catalog``: the command line for staff, scripts and outside checks.
+
+Each command is a thin shell over the Python function of the same name. Plain Chinese for people,
+or one JSON object with ``--json``. Exit codes: 0 success, 1 refused (reason on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from catalog import settings
+from catalog.datadir import DataDir
+from catalog.errors import CatalogError
+
+log = logging.getLogger("catalog")
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _setup_logging(data_dir: DataDir | None) -> None:
+    root = logging.getLogger("catalog")
+    root.setLevel(logging.INFO)
+    if data_dir is None:
+        return
+    try:
+        data_dir.logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(data_dir.logs / "catalog.log", encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+def cmd_import(args, data_dir: DataDir) -> int:
+    from catalog.packages import STAGES, import_package
+
+    last = [None]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not args.json and stage != last[0]:
+            print(STAGES.get(stage, stage) + "…", file=sys.stderr)
+            last[0] = stage
+
+    report = import_package(data_dir, Path(args.package), trust=[Path(p) for p in args.trust],
+                            allow_unsigned=args.allow_unsigned, progress=progress)
+    if args.json:
+        _print_json(report.to_json())
+        return 0
+    print(f"已导入目录：{report.publisher}（{report.region}）第 {report.sequence} 版，"
+          f"{'完整包' if report.kind == 'full' else '增量包'}，用时 {report.took_s:.1f} 秒。")
+    if report.unsigned:
+        print("注意：这是未签名的更新包（--allow-unsigned）。")
+    labels = {"domain": "领域", "item": "目录事项", "document": "文件", "faq": "问答"}
+    for rtype, ch in report.changes.items():
+        print(f"  {labels[rtype]}：新增 {len(ch.added)}，修改 {len(ch.changed)}，删除 {len(ch.removed)}")
+    return 0
+
+
+def cmd_status(args, data_dir: DataDir) -> int:
+    from catalog.catalogue import status
+
+    st = status(data_dir)
+    if args.json:
+        out = st.to_json()
+        # The contract's keys first, in its order; additions after.
+        _print_json(out)
+        return 0
+    if st.sequence is None:
+        print("本机还没有目录。请导入目录更新包：python -m catalog import 更新包.zip")
+        return 0
+    print(f"目录：{st.publisher}（{st.region}）第 {st.sequence} 版，导入于 {st.applied_at}")
+    print(f"领域 {st.domains} 个，目录事项 {st.items} 条，文件 {st.documents} 份，问答 {st.faqs} 条")
+    print(f"上一版：{'第 %d 版（可回退）' % st.previous_sequence if st.previous_sequence else '无'}")
+    print(f"签名：{'未签名（测试用）' if st.unsigned else '已验证，公钥指纹 ' + (st.signer or '')}")
+    print(f"检索引擎：{st.engine}")
+    return 0
+
+
+def cmd_rollback(args, data_dir: DataDir) -> int:
+    from catalog.packages import rollback
+
+    r = rollback(data_dir)
+    if args.json:
+        _print_json({"from_sequence": r.from_sequence, "to_sequence": r.to_sequence})
+    else:
+        print(f"已回退：从第 {r.from_sequence} 版回到第 {r.to_sequence} 版。")
+    return 0
+
+
+def cmd_search(args, data_dir: DataDir) -> int:
+    from catalog.catalogue import Catalog
+
+    if args.batch is None and args.query is None:
+        print("请给出要搜索的词，或用 --batch 文件。", file=sys.stderr)
+        return 2
+    if args.batch is not None and not args.json:
+        print("--batch 需要与 --json 一起使用。", file=sys.stderr)
+        return 2
+    with Catalog.open(data_dir) as cat:
+        kwargs = dict(domains=args.domain, kind=args.kind, status=args.status, limit=args.limit)
+        if args.batch is not None:
+            src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+            with src:
+                for line in src:
+                    q = line.rstrip("\n")
+                    _print_json(cat.search(q, **kwargs).to_json())
+            return 0
+        result = cat.search(args.query, **kwargs)
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    if not result.hits:
+        print(f"没有找到与“{args.query}”相关的文件。请换个说法，或减少筛选条件。")
+        return 0
+    head = f"找到 {result.total} 份文件" + ("（没有完全匹配的结果，以下为部分匹配）" if result.relaxed else "")
+    print(head + f"，用时 {result.took_ms:.0f} 毫秒：")
+    for n, h in enumerate(result.hits, 1):
+        print(f"{n}. {h.title}  [{h.kind}·{h.status}·{h.published or '日期不详'}]  ({h.id})")
+        print(f"   {h.snippet}")
+    return 0
+
+
+def cmd_keygen(args, data_dir) -> int:
+    from catalog.signing import fingerprint_file, keygen
+
+    key, pub = keygen(args.prefix)
+    fp = fingerprint_file(pub)
+    if args.json:
+        _print_json({"key": str(key), "pub": str(pub), "fingerprint": fp})
+    else:
+        print(f"已生成密钥：私钥 {key}（请妥善保管，不要外传），公钥 {pub}")
+        print(f"公钥指纹：{fp}")
+    return 0
+
+
+def cmd_fingerprint(args, data_dir) -> int:
+    from catalog.signing import fingerprint_file
+
+    fp = fingerprint_file(Path(args.pubkey))
+    _print_json({"fingerprint": fp}) if args.json else print(fp)
+    return 0
+
+
+def cmd_pack(args, data_dir) -> int:
+    from catalog.packages import pack
+
+    if args.key is None and not args.unsigned:
+        print("请用 --key 给出私钥文件（或用 --unsigned 制作测试用的未签名包）。", file=sys.stderr)
+        return 2
+    r = pack(Path(args.source), Path(args.out), key=None if args.unsigned else Path(args.key),
+             sequence=args.sequence, base=Path(args.base) if args.base else None)
+    if args.json:
+        _print_json({"path": str(r.path), "sequence": r.sequence, "kind": r.kind,
+                     "base_sequence": r.base_sequence, "files": len(r.files),
+                     "fingerprint": r.fingerprint})
+    else:
+        what = "完整包" if r.kind == "full" else f"增量包（基于第 {r.base_sequence} 版）"
+        print(f"已生成{what}：{r.path}，第 {r.sequence} 版，{len(r.files)} 个文件"
+              + (f"，签名公钥指纹 {r.fingerprint}" if r.fingerprint else "，未签名"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m catalog", description="政务公开目录：导入、查询与打包")
+    p.add_argument("--data-dir", help="数据目录（默认：系统的应用数据目录）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def json_flag(sp):
+        sp.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+
+    sp = sub.add_parser("import", help="导入目录更新包")
+    sp.add_argument("package")
+    sp.add_argument("--trust", action="append", default=[], metavar="PUBKEY_FILE")
+    sp.add_argument("--allow-unsigned", action="store_true")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_import, needs_data=True)
+
+    sp = sub.add_parser("status", help="本机目录的版本与数量")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_status, needs_data=True)
+
+    sp = sub.add_parser("rollback", help="回退到上一版目录")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_rollback, needs_data=True)
+
+    sp = sub.add_parser("search", help="搜索文件")
+    sp.add_argument("query", nargs="?")
+    sp.add_argument("--batch", metavar="FILE")
+    sp.add_argument("--domain", action="append", default=[])
+    sp.add_argument("--kind")
+    sp.add_argument("--status")
+    sp.add_argument("--limit", type=int, default=settings.DEFAULT_SEARCH_LIMIT)
+    json_flag(sp)
+    sp.set_defaults(func=cmd_search, needs_data=True)
+
+    sp = sub.add_parser("keygen", help="生成签名密钥")
+    sp.add_argument("prefix", metavar="OUT_PREFIX")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_keygen, needs_data=False)
+
+    sp = sub.add_parser("fingerprint", help="显示公钥指纹")
+    sp.add_argument("pubkey", metavar="PUBKEY_FILE")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_fingerprint, needs_data=False)
+
+    sp = sub.add_parser("pack", help="制作（并签名）目录更新包")
+    sp.add_argument("source", metavar="SOURCE_DIR")
+    sp.add_argument("out", metavar="OUT.zip")
+    sp.add_argument("--key", metavar="PRIVATE_KEY_FILE")
+    sp.add_argument("--sequence", type=int)
+    sp.add_argument("--base", metavar="PREVIOUS.zip")
+    sp.add_argument("--unsigned", action="store_true", help="不签名（仅供测试）")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_pack, needs_data=False)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = DataDir(args.data_dir) if args.data_dir else DataDir()
+    if args.needs_data:
+        _setup_logging(data_dir)
+    try:
+        return args.func(args, data_dir)
+    except CatalogError as exc:
+        log.warning("refused: %s (%s)", exc.message, exc.detail)
+        print(exc.message, file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

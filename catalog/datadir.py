@@ -1,0 +1,226 @@
+"""The kiosk's data folder and the atomic switch between catalogue generations.
+
+Layout (an improvement on DESIGN.md's flat ``catalog.db`` + ``index/``: the db and its index live
+together in one immutable *generation* folder, so switching both at once is a single file rename)::
+
+    data_dir/
+      CURRENT                 {"generation": NAME, "previous": NAME|null}  replaced atomically
+      generations/NAME/       catalog.db + index/, never modified once CURRENT names it
+      packages/               the applied packages, kept for roll back and audit
+      trusted_keys/FP.pub     publishers' public keys that staff installed
+      logs/catalog.log
+      usage.db                anonymous usage counts (later issues)
+
+A build happens in ``generations/tmp-*``; it is fsynced and renamed before CURRENT names it. A power
+cut at any moment leaves CURRENT naming a complete generation (old or new); leftovers are removed
+the next time an import takes the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog.errors import CatalogError
+from catalog.settings import APP_NAME
+
+log = logging.getLogger("catalog")
+
+
+def default_data_dir() -> Path:
+    """The platform's app-data folder for the kiosk."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or create inside ``path`` durable (a no-op where directories can't be opened)."""
+    if sys.platform.startswith("win"):
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(path: Path) -> None:
+    """fsync every file and folder below ``path`` (used before a generation is published)."""
+    for root, dirs, files in os.walk(path):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as fh:
+                os.fsync(fh.fileno())
+        fsync_dir(Path(root))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a reader or a power cut sees the old or the new bytes."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    generation: str | None
+    previous: str | None
+
+
+class DataDir:
+    """Paths and the CURRENT pointer of one kiosk data folder."""
+
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root is not None else default_data_dir()
+
+    # paths -------------------------------------------------------------------------------
+    @property
+    def current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def generations(self) -> Path:
+        return self.root / "generations"
+
+    @property
+    def packages(self) -> Path:
+        return self.root / "packages"
+
+    @property
+    def trusted_keys(self) -> Path:
+        return self.root / "trusted_keys"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def usage_db(self) -> Path:
+        return self.root / "usage.db"
+
+    def generation_path(self, name: str) -> Path:
+        return self.generations / name
+
+    def ensure(self) -> None:
+        for p in (self.root, self.generations, self.packages, self.trusted_keys, self.logs):
+            p.mkdir(parents=True, exist_ok=True)
+
+    # pointer -----------------------------------------------------------------------------
+    def pointer(self) -> Pointer:
+        """Read CURRENT; an absent file means no catalogue yet."""
+        try:
+            raw = self.current_file.read_bytes()
+        except FileNotFoundError:
+            return Pointer(None, None)
+        try:
+            data = json.loads(raw)
+            return Pointer(data.get("generation"), data.get("previous"))
+        except (ValueError, AttributeError) as exc:
+            # Cannot happen through atomic_write; if it does, the disk itself is damaged.
+            raise CatalogError(
+                "目录数据的指针文件已损坏，请重新导入目录更新包。", f"bad CURRENT: {exc}: {raw[:80]!r}"
+            ) from exc
+
+    def set_pointer(self, pointer: Pointer) -> None:
+        data = json.dumps({"generation": pointer.generation, "previous": pointer.previous}).encode()
+        atomic_write(self.current_file, data)
+
+    def current_generation(self) -> Path | None:
+        name = self.pointer().generation
+        return self.generation_path(name) if name else None
+
+    def new_build_dir(self) -> Path:
+        self.ensure()
+        path = self.generations / f"tmp-{uuid.uuid4().hex[:12]}"
+        path.mkdir()
+        return path
+
+    def publish_build(self, build: Path, sequence: int) -> str:
+        """Rename a finished build folder to its final generation name (durably)."""
+        fsync_tree(build)
+        name = f"g{sequence:08d}-{uuid.uuid4().hex[:8]}"
+        os.replace(build, self.generations / name)
+        fsync_dir(self.generations)
+        return name
+
+    def collect_garbage(self) -> None:
+        """Remove builds that never finished and generations no pointer names.
+
+        Call only while holding the import lock. On Windows a generation still open in a running
+        kiosk cannot be removed; it is left for a later call.
+        """
+        # Staging copies of packages left by a crash mid-import.
+        for child in self.root.glob("staging-*"):
+            shutil.rmtree(child, ignore_errors=True)
+        if not self.generations.exists():
+            return
+        ptr = self.pointer()
+        keep = {ptr.generation, ptr.previous}
+        for child in self.generations.iterdir():
+            if child.name in keep:
+                continue
+            shutil.rmtree(child, ignore_errors=True)
+
+    def recover(self) -> bool:
+        """Clean what a crashed import left behind (the kiosk calls this at start). Skipped, and
+        False returned, while another process is importing."""
+        if not self.root.exists():
+            return True
+        try:
+            with self.import_lock():
+                self.collect_garbage()
+        except CatalogError:
+            return False
+        return True
+
+    # lock --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def import_lock(self):
+        """One import or roll back at a time, across processes."""
+        self.ensure()
+        lock_path = self.root / ".import.lock"
+        fh = open(lock_path, "a+b")
+        try:
+            try:
+                _lock_file(fh)
+            except OSError as exc:
+                raise CatalogError(
+                    "另一个目录更新正在进行，请等它完成后再试。", f"lock busy: {exc}"
+                ) from exc
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                _unlock_file(fh)
+            fh.close()
+
+
+if sys.platform.startswith("win"):  # pragma: no cover - exercised on Windows kiosks
+    import msvcrt
+
+    def _lock_file(fh):
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock_file(fh):
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock_file(fh):
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock_file(fh):
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

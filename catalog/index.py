@@ -1,0 +1,201 @@
+"""The full-text index behind one small interface, so the engine can change unnoticed.
+
+``WhooshEngine`` is the first engine, as the client asked. An index lives in a generation folder
+beside its store and is rebuilt from the store at any time.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as Q
+from whoosh import sorting
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+
+from catalog.analysis import bigrams, index_tokens, is_cjk
+from catalog.model import Document
+
+Progress = Callable[[int, int], None]
+
+
+class JiebaTokenizer(Tokenizer):
+    """whoosh tokenizer over :func:`catalog.analysis.index_tokens` (picklable: no state)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (word, start, end) in enumerate(index_tokens(value)):
+            t.text = word
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def _schema() -> Schema:
+    analyzer = JiebaTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, field_boost=4.0, phrase=False),
+        doc_number=TEXT(analyzer=analyzer, field_boost=5.0, phrase=False),
+        issuer=TEXT(analyzer=analyzer, field_boost=1.5, phrase=False),
+        body=TEXT(analyzer=analyzer, phrase=False),
+        domains=KEYWORD(commas=True, scorable=False),
+        kind=ID(),
+        status=ID(),
+        year=ID(),
+        issuer_name=ID(),
+    )
+
+
+SEARCH_FIELDS = ("title", "doc_number", "issuer", "body")
+FACET_FIELDS = {"domain": "domains", "kind": "kind", "status": "status", "year": "year",
+                "issuer": "issuer_name"}
+
+
+def _year(doc: Document) -> str:
+    date = doc.published or doc.written
+    return date[:4] if date else ""
+
+
+def _fields(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "doc_number": doc.doc_number or "",
+        "issuer": doc.issuer or "",
+        "body": doc.body,
+        "domains": ",".join(doc.domains),
+        "kind": doc.kind,
+        "status": doc.status,
+        "year": _year(doc),
+        "issuer_name": doc.issuer or "",
+    }
+
+
+@dataclass
+class RawHits:
+    total: int
+    hits: list[tuple[str, float]]
+    facets: dict[str, dict[str, int]]
+
+
+class WhooshEngine:
+    """Build, update and query a whoosh index in one folder."""
+
+    name = "whoosh"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._ix = None
+
+    # building ----------------------------------------------------------------------------
+    @classmethod
+    def build(cls, path: Path, docs: Iterable[Document], total: int = 0,
+              progress: Progress | None = None) -> "WhooshEngine":
+        """A new index at ``path`` holding ``docs``."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(path), _schema())
+        writer = ix.writer(limitmb=128)
+        try:
+            for n, doc in enumerate(docs, 1):
+                writer.add_document(**_fields(doc))
+                if progress and (n % 20 == 0 or n == total):
+                    progress(n, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return cls(path)
+
+    @classmethod
+    def copy_and_update(cls, old: Path, new: Path, upserts: Iterable[Document],
+                        deletes: Iterable[str], progress: Progress | None = None,
+                        total: int = 0) -> "WhooshEngine":
+        """The index at ``old`` with ``deletes`` removed and ``upserts`` added, written at ``new``;
+        ``old`` is left untouched (a kiosk may be searching it)."""
+        shutil.copytree(old, new)
+        ix = windex.open_dir(str(new))
+        writer = ix.writer(limitmb=128)
+        try:
+            for doc_id in deletes:
+                writer.delete_by_term("id", doc_id)
+            for n, doc in enumerate(upserts, 1):
+                writer.update_document(**_fields(doc))
+                if progress and (n % 20 == 0 or n == total):
+                    progress(n, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return cls(new)
+
+    # searching ---------------------------------------------------------------------------
+    def _index(self):
+        if self._ix is None:
+            self._ix = windex.open_dir(str(self.path))
+        return self._ix
+
+    def doc_count(self) -> int:
+        return self._index().doc_count()
+
+    def search(self, words: list[str], *, require_all: bool, filters: dict[str, list[str]],
+               limit: int) -> RawHits:
+        """Documents matching the analysed query words, best first.
+
+        Each word matches itself in any search field; a long Chinese word also matches when all of
+        its two-character parts occur (the index holds them). ``require_all`` ANDs the words.
+        """
+        groups = [self._word_query(w) for w in words]
+        if not groups:
+            return RawHits(0, [], {})
+        q = Q.And(groups) if require_all else Q.Or(groups)
+        flt = self._filter(filters)
+        facets = {name: sorting.FieldFacet(field, allow_overlap=(name == "domain"),
+                                           maptype=sorting.Count)
+                  for name, field in FACET_FIELDS.items()}
+        with self._index().searcher() as s:
+            results = s.search(q, limit=limit, filter=flt, groupedby=facets, terms=False)
+            hits = [(hit["id"], float(hit.score)) for hit in results]
+            total = results.scored_length() if results.is_empty() else len(results)
+            counts = {}
+            for name in FACET_FIELDS:
+                groups_ = results.groups(name)
+                counts[name] = {str(k): int(v) for k, v in
+                                sorted(groups_.items(), key=lambda kv: (-kv[1], str(kv[0])))
+                                if k not in ("", None)}
+        return RawHits(total, hits, counts)
+
+    @staticmethod
+    def _word_query(word: str) -> Q.Query:
+        alternatives: list[Q.Query] = [Q.Term(f, word) for f in SEARCH_FIELDS]
+        if len(word) >= 3 and is_cjk(word):
+            parts = bigrams(word)
+            alternatives += [Q.And([Q.Term(f, p) for p in parts]) for f in ("title", "body")]
+        return Q.Or(alternatives)
+
+    @staticmethod
+    def _filter(filters: dict[str, list[str]]) -> Q.Query | None:
+        clauses = []
+        for name, values in filters.items():
+            values = [v for v in values if v]
+            if values:
+                clauses.append(Q.Or([Q.Term(FACET_FIELDS[name], v) for v in values]))
+        return Q.And(clauses) if clauses else None
+
+    def close(self) -> None:
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None

@@ -1,0 +1,149 @@
+"""Data classes for what crosses the boundary between catalog/ and its users (CLI, kiosk)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Domain:
+    id: str
+    name: str
+    order: int
+    pilot: bool
+    description: str | None = None
+
+
+@dataclass
+class Item:
+    """One row of a 基层政务公开标准目录."""
+
+    id: str
+    domain: str
+    level1: str | None
+    level2: str | None
+    content: str | None
+    basis: str | None
+    time_limit: str | None
+    subject: str | None
+    channels: list[str]
+    audience: str | None
+    method: str | None
+    level: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Attachment:
+    path: str
+    title: str
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    kind: str
+    doc_number: str | None
+    index_number: str | None
+    issuer: str | None
+    region: str | None
+    written: str | None
+    published: str | None
+    status: str
+    domains: list[str]
+    items: list[str]
+    interprets: str | None
+    url: str | None
+    body: str
+    attachments: list[Attachment]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n") if p.strip()]
+
+
+@dataclass
+class Faq:
+    id: str
+    question: str
+    variants: list[str]
+    answer: str
+    domains: list[str]
+    documents: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Status:
+    """What ``status`` reports: which catalogue this kiosk serves."""
+
+    sequence: int | None
+    publisher: str | None
+    region: str | None
+    applied_at: str | None
+    domains: int
+    items: int
+    documents: int
+    faqs: int
+    previous_sequence: int | None
+    unsigned: bool
+    engine: str
+    created: str | None = None
+    signer: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an applied package changed; screens refresh from this."""
+
+    sequence: int
+    previous_sequence: int | None
+    publisher: str
+    region: str
+    kind: str
+    unsigned: bool
+    signer: str | None
+    took_s: float
+    changes: dict[str, Changes]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchHit:
+    id: str
+    title: str
+    kind: str
+    domains: list[str]
+    status: str
+    published: str | None
+    score: float
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    relaxed: bool
+    suggestion: str | None
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,587 @@
+"""Catalogue packages: check completely, then apply atomically together with the index.
+
+``import_package`` is what ``python -m catalog import`` and the kiosk's staff screen call. A package
+is copied into staging, checked in full (manifest, signature, hashes, every record, references,
+sequence), and only then built into a new generation folder that one atomic rename of CURRENT makes
+live. A refusal or a crash at any point leaves the previous catalogue serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from catalog import settings
+from catalog.archive import safe_relpath, stage
+from catalog.datadir import DataDir, Pointer
+from catalog.errors import CatalogError, PackageRefused
+from catalog.index import WhooshEngine
+from catalog.model import Changes, ImportReport
+from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
+from catalog.signing import fingerprint, fingerprint_file, load_private, load_public_raw, sign, verify
+from catalog.store import Store
+from catalog.trust import install_key, trusted_keys
+
+log = logging.getLogger("catalog.packages")
+
+Progress = Callable[[str, int, int], None]
+STAGES = {"copy": "正在复制更新包", "verify": "正在校验", "store": "正在写入目录",
+          "index": "正在建立检索索引", "switch": "正在切换到新目录"}
+
+META_FILES = ("manifest.json", "manifest.sig")
+_HEX64 = set("0123456789abcdef")
+
+
+def checkpoint(name: str) -> None:
+    """Fault-injection point for the crash tests: ``CATALOG_CRASH_AT=name`` kills the process here,
+    exactly as a power cut would (no cleanup, no flush)."""
+    if os.environ.get("CATALOG_CRASH_AT") == name:
+        os._exit(86)
+
+
+@dataclass
+class Package:
+    """A staged, fully checked package."""
+
+    root: Path
+    manifest: dict[str, Any]
+    signer: str | None
+    records: dict[str, list[dict[str, Any]]]
+    deleted: dict[str, list[str]]
+    terms: list[list[str]] | None
+    attachments: list[str]
+    sha256: str
+
+    @property
+    def sequence(self) -> int:
+        return self.manifest["sequence"]
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["kind"]
+
+
+# ---------------------------------------------------------------------------------------------
+# reading and checking
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _refuse(msg: str, detail: str = "") -> PackageRefused:
+    return PackageRefused(f"{msg}已拒绝导入，目录没有任何改动。", detail or msg)
+
+
+def read_manifest(raw: bytes) -> dict[str, Any]:
+    """Parse and check manifest.json (format version 1)."""
+    try:
+        m = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _refuse("更新包的清单文件 manifest.json 不是有效的 JSON。", str(exc)) from exc
+    if not isinstance(m, dict) or m.get("format") != settings.PACKAGE_FORMAT:
+        raise _refuse("这不是政务公开目录更新包（清单格式不符）。", f"format {m.get('format') if isinstance(m, dict) else m!r}")
+    if m.get("format_version") != settings.PACKAGE_FORMAT_VERSION:
+        raise _refuse(f"更新包的格式版本（{m.get('format_version')}）本机不支持，请升级查询机软件。",
+                      f"format_version {m.get('format_version')!r}")
+    for key in ("publisher", "region"):
+        if not isinstance(m.get(key), str) or not m[key].strip():
+            raise _refuse(f"更新包的清单缺少“{key}”。")
+    seq = m.get("sequence")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise _refuse("更新包的清单中版本号（sequence）无效。", f"sequence {seq!r}")
+    if m.get("kind") not in ("full", "delta"):
+        raise _refuse("更新包的清单中类型（kind）应为 full 或 delta。", f"kind {m.get('kind')!r}")
+    if m["kind"] == "delta":
+        base = m.get("base_sequence")
+        if not isinstance(base, int) or isinstance(base, bool) or base < 1 or base >= seq:
+            raise _refuse("增量更新包的清单中基础版本号（base_sequence）无效。", f"base {base!r}")
+    files = m.get("files")
+    if not isinstance(files, dict):
+        raise _refuse("更新包的清单缺少文件列表（files）。")
+    for path, digest in files.items():
+        if safe_relpath(path) != path or path in META_FILES:
+            raise _refuse(f"更新包的清单中有不安全的文件路径（{path}）。")
+        if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= _HEX64:
+            raise _refuse(f"更新包的清单中文件 {path} 的校验值格式不对。")
+    return m
+
+
+def _check_signature(root: Path, raw_manifest: bytes, trusted: dict[str, bytes],
+                     allow_unsigned: bool) -> str | None:
+    sig_path = root / "manifest.sig"
+    if not sig_path.exists():
+        if allow_unsigned:
+            log.warning("accepting an unsigned package (--allow-unsigned)")
+            return None
+        raise _refuse("更新包没有签名（缺少 manifest.sig），无法确认来源。")
+    if not trusted:
+        raise _refuse("本机还没有安装任何发布单位的公钥，无法验证更新包的签名。请先安装县级发布单位提供的公钥。")
+    signer = verify(sig_path.read_bytes(), raw_manifest, trusted)
+    if signer is None:
+        raise _refuse("更新包的签名验证失败：包可能被改动过，或签名者的公钥没有在本机安装。",
+                      "signature does not verify against any trusted key")
+    return signer
+
+
+def _check_files(root: Path, present: list[str], manifest: dict[str, Any]) -> None:
+    listed: dict[str, str] = manifest["files"]
+    for rel in present:
+        if rel in META_FILES:
+            continue
+        if rel not in listed:
+            raise _refuse(f"更新包中有清单未列出的文件（{rel}）。")
+    for rel, digest in listed.items():
+        path = root / rel
+        if not path.is_file():
+            raise _refuse(f"更新包缺少清单中列出的文件（{rel}）。")
+        if _sha256_file(path) != digest:
+            raise _refuse(f"更新包中的文件 {rel} 与清单的校验值不符，可能已损坏或被改动。",
+                          f"sha256 mismatch for {rel}")
+
+
+def _read_all(root: Path, manifest: dict[str, Any]) -> tuple[dict, dict, list | None]:
+    listed = manifest["files"]
+    records: dict[str, list[dict[str, Any]]] = {}
+    for rtype in RECORD_TYPES:
+        fname = FILES[rtype]
+        if fname not in listed:
+            if manifest["kind"] == "full" and rtype != "faq":
+                raise _refuse(f"完整更新包缺少 {fname}。")
+            records[rtype] = []
+            continue
+        seen: dict[str, int] = {}
+        rows = []
+        for line, rec in read_records(root / fname, rtype):
+            if rec["id"] in seen:
+                raise PackageRefused(
+                    f"更新包的 {fname} 第 {line} 行有错误：编号“{rec['id']}”与第 {seen[rec['id']]} 行重复。"
+                    "已拒绝导入，目录没有任何改动。", "duplicate id")
+            seen[rec["id"]] = line
+            rows.append(rec)
+        records[rtype] = rows
+    deleted: dict[str, list[str]] = {t: [] for t in RECORD_TYPES}
+    if "deleted.jsonl" in listed:
+        if manifest["kind"] != "delta":
+            raise _refuse("完整更新包不应包含 deleted.jsonl。")
+        for _, rec in read_records(root / "deleted.jsonl", "deleted"):
+            deleted[rec["type"]].append(rec["id"])
+    terms = read_terms(root / "terms.txt") if "terms.txt" in listed else None
+    return records, deleted, terms
+
+
+def _check_references(pkg_records: dict, deleted: dict, current: Store | None, kind: str,
+                      files_available: set[str]) -> None:
+    """Every id a record names must exist in the catalogue as it will be after the package."""
+    # The reference-bearing fields of every record of the resulting catalogue.
+    merged: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in RECORD_TYPES}
+    if kind == "delta" and current is not None:
+        for rtype in RECORD_TYPES:
+            existing = current.ids(rtype)
+            for rid in deleted[rtype]:
+                if rid not in existing:
+                    raise _refuse(f"增量更新包要删除的{LABELS[rtype]}“{rid}”在本机目录中不存在，可能不是基于本机版本制作的。")
+        for d in current.domains():
+            merged["domain"][d.id] = {}
+        for it in current.items():
+            merged["item"][it.id] = {"domain": it.domain}
+        for row in current.db.query("select id, domains, items, interprets, attachments from documents"):
+            merged["document"][row["id"]] = {
+                "domains": json.loads(row["domains"]), "items": json.loads(row["items"]),
+                "interprets": row["interprets"],
+                "attachments": [{"path": a["path"]} for a in json.loads(row["attachments"])]}
+        for f in current.faqs():
+            merged["faq"][f.id] = {"domains": f.domains, "documents": f.documents}
+        for rtype in RECORD_TYPES:
+            for rid in deleted[rtype]:
+                merged[rtype].pop(rid, None)
+    for rtype in RECORD_TYPES:
+        for rec in pkg_records[rtype]:
+            merged[rtype][rec["id"]] = rec
+
+    def need(rtype: str, ids, owner_type: str, owner: str, what: str) -> None:
+        for rid in ids:
+            if rid not in merged[rtype]:
+                raise _refuse(f"{LABELS[owner_type]}“{owner}”的{what}引用了不存在的{LABELS[rtype]}“{rid}”。",
+                              f"dangling {owner_type} {owner} -> {rtype} {rid}")
+
+    for iid, it in merged["item"].items():
+        need("domain", [it["domain"]], "item", iid, "所属领域")
+    for did, doc in merged["document"].items():
+        need("domain", doc["domains"], "document", did, "领域")
+        need("item", doc["items"], "document", did, "目录事项")
+        if doc.get("interprets"):
+            need("document", [doc["interprets"]], "document", did, "解读对象")
+        for att in doc.get("attachments", []):
+            if att["path"] not in files_available:
+                raise _refuse(f"文件“{did}”的附件 {att['path']} 不在更新包中。")
+    for fid, faq in merged["faq"].items():
+        need("domain", faq["domains"], "faq", fid, "领域")
+        need("document", faq["documents"], "faq", fid, "来源文件")
+
+
+def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | None,
+                    history: list[dict[str, Any]]) -> None:
+    seq, publisher = manifest["sequence"], manifest["publisher"]
+    if current_meta is None:
+        if manifest["kind"] == "delta":
+            raise _refuse("这是增量更新包，本机还没有目录。请先导入完整目录更新包。")
+        return
+    if publisher == current_meta.get("publisher"):
+        have = current_meta["sequence"]
+        if seq <= have:
+            raise _refuse(f"更新包的版本（第 {seq} 版）不比本机目录（第 {have} 版）新，可能是旧包或重复导入。")
+        if manifest["kind"] == "delta" and manifest["base_sequence"] != have:
+            raise _refuse(f"这个增量更新包要求本机是第 {manifest['base_sequence']} 版，而本机是第 {have} 版。"
+                          "请使用与本机版本相符的增量包，或导入完整目录更新包。")
+        return
+    if manifest["kind"] == "delta":
+        raise _refuse(f"这个增量更新包来自“{publisher}”，而本机目录来自“{current_meta.get('publisher')}”。"
+                      "请导入完整目录更新包。")
+    seen = [h["sequence"] for h in history if h["publisher"] == publisher]
+    if seen and seq <= max(seen):
+        raise _refuse(f"更新包的版本（第 {seq} 版）不比本机曾导入的该单位目录（第 {max(seen)} 版）新。")
+
+
+def check_package(staged: Path, present: list[str], trusted: dict[str, bytes], current: Store | None,
+                  *, allow_unsigned: bool = False) -> Package:
+    """Check a staged package completely; raises PackageRefused with the reason."""
+    if "manifest.json" not in present:
+        raise _refuse("更新包缺少清单文件 manifest.json。")
+    raw = (staged / "manifest.json").read_bytes()
+    manifest = read_manifest(raw)
+    signer = _check_signature(staged, raw, trusted, allow_unsigned)
+    _check_files(staged, present, manifest)
+    current_meta = current.meta() if current is not None else None
+    _check_sequence(manifest, current_meta, current.history() if current is not None else [])
+    records, deleted, terms = _read_all(staged, manifest)
+    attachments = [p for p in manifest["files"] if p.startswith("files/")]
+    available = set(attachments)
+    if manifest["kind"] == "delta" and current is not None:
+        old_files = current.path.parent / "files"
+        if old_files.exists():
+            available |= {p.relative_to(current.path.parent).as_posix()
+                          for p in old_files.rglob("*") if p.is_file()}
+    _check_references(records, deleted, current, manifest["kind"], available)
+    return Package(staged, manifest, signer, records, deleted, terms, attachments,
+                   hashlib.sha256(raw).hexdigest())
+
+
+# ---------------------------------------------------------------------------------------------
+# applying
+
+def _changes(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> dict[str, Changes]:
+    out = {}
+    for rtype in RECORD_TYPES:
+        b, a = before.get(rtype, {}), after[rtype]
+        out[rtype] = Changes(
+            added=sorted(set(a) - set(b)),
+            changed=sorted(k for k in set(a) & set(b) if a[k] != b[k]),
+            removed=sorted(set(b) - set(a)))
+    return out
+
+
+def _open_current(data_dir: DataDir) -> Store | None:
+    gen = data_dir.current_generation()
+    if gen is None:
+        return None
+    return Store.open_readonly(gen / "catalog.db")
+
+
+def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
+                   trust: list[Path] | tuple = (), allow_unsigned: bool = False,
+                   progress: Progress | None = None) -> ImportReport:
+    """Check ``package`` and make it the kiosk's catalogue, atomically.
+
+    ``trust`` public key files are trusted for this package and installed when it applies. Raises
+    PackageRefused (nothing changed, not even the trusted keys) with the reason in plain Chinese.
+    """
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    started = time.monotonic()
+    def report_progress(stage: str, done: int, total: int) -> None:
+        checkpoint(f"{stage}-{done}")
+        if progress is not None:
+            progress(stage, done, total)
+
+    data_dir.ensure()
+    trusted = trusted_keys(data_dir)
+    for key in trust:
+        raw = load_public_raw(Path(key))
+        trusted[fingerprint(raw)] = raw
+    with data_dir.import_lock():
+        data_dir.collect_garbage()
+        staging = data_dir.root / f"staging-{uuid.uuid4().hex[:12]}"
+        try:
+            report_progress("copy", 0, 1)
+            staging.mkdir()
+            present = stage(Path(package), staging)
+            checkpoint("staged")
+            report_progress("verify", 0, 1)
+            current = _open_current(data_dir)
+            try:
+                pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned)
+                before = {t: current.record_hashes(t) for t in RECORD_TYPES} if current else {}
+                previous_meta = current.meta() if current else None
+            finally:
+                if current is not None:
+                    current.close()
+            checkpoint("verified")
+            report = _apply(data_dir, pkg, package, before, previous_meta, report_progress)
+            # Keys named with --trust are kept only once their package applied.
+            for key in trust:
+                log.info("trusted key %s from %s", install_key(data_dir, Path(key)), key)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    report.took_s = round(time.monotonic() - started, 3)
+    log.info("applied package %s seq %s (%s) in %.1fs", pkg.manifest["publisher"],
+             pkg.sequence, pkg.kind, report.took_s)
+    return report
+
+
+def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: dict,
+           previous_meta: dict | None, progress: Progress) -> ImportReport:
+    ptr = data_dir.pointer()
+    old_gen = data_dir.generation_path(ptr.generation) if ptr.generation else None
+    build = data_dir.new_build_dir()
+    checkpoint("build-dir")
+    db_path = build / "catalog.db"
+    delta = pkg.kind == "delta"
+    progress("store", 0, 1)
+    if delta:
+        Store.copy(old_gen / "catalog.db", db_path)
+        store = Store.open_for_update(db_path)
+        if (old_gen / "files").exists():
+            shutil.copytree(old_gen / "files", build / "files")
+    else:
+        store = Store.create(db_path)
+    try:
+        with store.db.conn:
+            for rtype in RECORD_TYPES:
+                store.delete(rtype, pkg.deleted[rtype])
+            # domains first: nothing else needs them inserted first (no FK), but it reads well
+            for rtype in RECORD_TYPES:
+                store.upsert(rtype, pkg.records[rtype])
+            if pkg.terms is not None:
+                store.replace_terms(pkg.terms)
+            applied_at = datetime.now().astimezone().isoformat(timespec="seconds")
+            m = pkg.manifest
+            store.set_meta(sequence=m["sequence"], publisher=m["publisher"], region=m["region"],
+                           kind=m["kind"], created=m.get("created"), applied_at=applied_at,
+                           unsigned=pkg.signer is None, signer=pkg.signer,
+                           package_sha256=pkg.sha256)
+            counts = store.counts()
+            store.add_history({"sequence": m["sequence"], "publisher": m["publisher"],
+                               "region": m["region"], "kind": m["kind"],
+                               "base_sequence": m.get("base_sequence"), "created": m.get("created"),
+                               "applied_at": applied_at, "sha256": pkg.sha256,
+                               "signer": pkg.signer, "unsigned": int(pkg.signer is None),
+                               "counts": json.dumps(counts)})
+        checkpoint("store-written")
+        for rel in pkg.attachments:
+            target = build / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pkg.root / rel, target)
+        after = {t: store.record_hashes(t) for t in RECORD_TYPES}
+        changes = _changes(before, after)
+        doc_total = counts["documents"]
+        index_progress = lambda done, total: progress("index", done, total)  # noqa: E731
+        if delta:
+            changed_docs = [d["id"] for d in pkg.records["document"]]
+            upserts = list(store.documents(changed_docs))
+            WhooshEngine.copy_and_update(old_gen / "index", build / "index", upserts,
+                                         pkg.deleted["document"], index_progress, len(upserts))
+        else:
+            WhooshEngine.build(build / "index", store.documents(), doc_total, index_progress)
+        checkpoint("index-built")
+    finally:
+        store.close()
+    progress("switch", 0, 1)
+    # Keep the applied package beside the catalogue (audit, and re-applying after a roll back).
+    kept = data_dir.packages / f"{pkg.sequence:08d}-{pkg.sha256[:12]}{Path(package_path).suffix or '.dir'}"
+    if Path(package_path).is_file() and not kept.exists():
+        shutil.copyfile(package_path, kept)
+    name = data_dir.publish_build(build, pkg.sequence)
+    checkpoint("published")
+    data_dir.set_pointer(Pointer(name, ptr.generation))
+    checkpoint("switched")
+    data_dir.collect_garbage()
+    _prune_packages(data_dir)
+    progress("switch", 1, 1)
+    return ImportReport(
+        sequence=pkg.sequence,
+        previous_sequence=previous_meta["sequence"] if previous_meta else None,
+        publisher=pkg.manifest["publisher"], region=pkg.manifest["region"], kind=pkg.kind,
+        unsigned=pkg.signer is None, signer=pkg.signer, took_s=0.0, changes=changes)
+
+
+def _prune_packages(data_dir: DataDir) -> None:
+    kept = sorted(data_dir.packages.iterdir(), key=lambda p: p.name)
+    for old in kept[:-settings.KEEP_PACKAGES]:
+        if old.is_file():
+            old.unlink(missing_ok=True)
+
+
+@dataclass
+class RollbackReport:
+    from_sequence: int
+    to_sequence: int
+
+
+def rollback(data_dir: DataDir | Path | str) -> RollbackReport:
+    """Serve the previous catalogue again (one step back)."""
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    with data_dir.import_lock():
+        ptr = data_dir.pointer()
+        if ptr.generation is None:
+            raise CatalogError("本机还没有目录，无法回退。")
+        if ptr.previous is None or not (data_dir.generation_path(ptr.previous) / "catalog.db").exists():
+            raise CatalogError("没有可以回退的上一版目录。")
+        now = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db")
+        prev = Store.open_readonly(data_dir.generation_path(ptr.previous) / "catalog.db")
+        try:
+            report = RollbackReport(now.meta()["sequence"], prev.meta()["sequence"])
+        finally:
+            now.close()
+            prev.close()
+        data_dir.set_pointer(Pointer(ptr.previous, None))
+        data_dir.collect_garbage()
+    log.info("rolled back from %s to %s", report.from_sequence, report.to_sequence)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# building packages (the county office's side)
+
+@dataclass
+class PackReport:
+    path: Path
+    sequence: int
+    kind: str
+    base_sequence: int | None
+    files: dict[str, str] = field(default_factory=dict)
+    fingerprint: str | None = None
+
+
+def _jsonl_records(path: Path) -> dict[str, str]:
+    out = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out[rec["id"]] = line.strip()
+    return out
+
+
+def _created() -> str:
+    # SOURCE_DATE_EPOCH makes builds reproducible (the demo package is rebuilt byte for byte).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
+         sequence: int | None = None, base: Path | str | None = None) -> PackReport:
+    """Build a signed package from ``source_dir`` (which holds manifest.json for publisher and
+    region, the JSON Lines files and ``files/``). With ``base`` the package is a delta against
+    that earlier package; ``key=None`` leaves it unsigned."""
+    import tempfile
+    import zipfile
+
+    source_dir, out_zip = Path(source_dir), Path(out_zip)
+    try:
+        src_manifest = json.loads((source_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"无法读取 {source_dir}/manifest.json，它须给出 publisher 和 region。",
+                           str(exc)) from exc
+    manifest = {k: v for k, v in src_manifest.items() if k not in ("files", "created", "base_sequence")}
+    manifest["format"] = settings.PACKAGE_FORMAT
+    manifest["format_version"] = settings.PACKAGE_FORMAT_VERSION
+    source_files = sorted(p.relative_to(source_dir).as_posix() for p in source_dir.rglob("*")
+                          if p.is_file() and p.name not in META_FILES)
+    contents: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if base is None:
+            manifest["kind"] = "full"
+            if sequence is not None:
+                manifest["sequence"] = sequence
+            if not isinstance(manifest.get("sequence"), int):
+                raise CatalogError("请用 --sequence 给出版本号，或在 manifest.json 中写明 sequence。")
+            for rel in source_files:
+                contents[rel] = (source_dir / rel).read_bytes()
+        else:
+            base_root = Path(tmp) / "base"
+            base_root.mkdir()
+            present = stage(Path(base), base_root)
+            base_manifest = read_manifest((base_root / "manifest.json").read_bytes())
+            if base_manifest["publisher"] != manifest.get("publisher"):
+                raise CatalogError("基础包与本目录的发布单位不同，无法制作增量包。")
+            base_seq = base_manifest["sequence"]
+            manifest["kind"] = "delta"
+            manifest["base_sequence"] = base_seq
+            manifest["sequence"] = sequence if sequence is not None else base_seq + 1
+            if manifest["sequence"] <= base_seq:
+                raise CatalogError("增量包的版本号必须大于基础包的版本号。")
+            deleted_lines = []
+            for rtype in RECORD_TYPES:
+                fname = FILES[rtype]
+                old = _jsonl_records(base_root / fname)
+                new = _jsonl_records(source_dir / fname)
+                if base_manifest["kind"] == "delta":
+                    raise CatalogError("基础包必须是完整包（请用上一次的完整包作为 --base）。")
+                changed = [line for rid, line in new.items() if old.get(rid) != line]
+                if changed:
+                    contents[fname] = ("\n".join(changed) + "\n").encode("utf-8")
+                for rid in sorted(set(old) - set(new)):
+                    deleted_lines.append(json.dumps({"type": rtype, "id": rid}, ensure_ascii=False))
+            if deleted_lines:
+                contents["deleted.jsonl"] = ("\n".join(deleted_lines) + "\n").encode("utf-8")
+            for rel in source_files:
+                if rel.endswith(".jsonl") and rel in FILES.values():
+                    continue
+                data = (source_dir / rel).read_bytes()
+                if rel not in present or (base_root / rel).read_bytes() != data:
+                    contents[rel] = data
+        manifest["created"] = _created()
+        manifest["files"] = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(contents.items())}
+        raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+        signature = None
+        fp = None
+        if key is not None:
+            private = load_private(Path(key))
+            signature = sign(private, raw_manifest)
+            from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+            fp = fingerprint(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+        out_zip.parent.mkdir(parents=True, exist_ok=True)
+        tmp_zip = out_zip.with_name(out_zip.name + ".part")
+        with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            def add(name: str, data: bytes) -> None:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o100644 << 16
+                zf.writestr(info, data)
+            add("manifest.json", raw_manifest)
+            if signature is not None:
+                add("manifest.sig", signature)
+            for rel, data in sorted(contents.items()):
+                add(rel, data)
+        os.replace(tmp_zip, out_zip)
+    return PackReport(out_zip, manifest["sequence"], manifest["kind"], manifest.get("base_sequence"),
+                      manifest["files"], fp)
+
+
+def describe_key(path: Path) -> str:
+    return fingerprint_file(path)

@@ -1,0 +1,91 @@
+"""Ed25519 keys and signatures for catalogue packages.
+
+Key files are text: the raw 32-byte key in base64 on one line (``.key`` private, ``.pub`` public).
+The fingerprint staff compare is the first 16 hex digits of SHA-256 of the raw public key, in
+groups of four.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat, NoEncryption
+
+from catalog.errors import CatalogError
+
+
+def _raw_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def keygen(prefix: str | Path) -> tuple[Path, Path]:
+    """Write ``PREFIX.key`` (private, mode 600) and ``PREFIX.pub``; returns both paths."""
+    private = Ed25519PrivateKey.generate()
+    key_path, pub_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(base64.b64encode(raw).decode() + "\n")
+    pub_path.write_text(base64.b64encode(_raw_public(private.public_key())).decode() + "\n")
+    return key_path, pub_path
+
+
+def _read_raw(path: Path, what: str) -> bytes:
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"无法读取{what}文件 {path}。", str(exc)) from exc
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise CatalogError(f"{what}文件 {Path(path).name} 的格式不对，不是有效的密钥。", str(exc)) from exc
+    if len(raw) != 32:
+        raise CatalogError(f"{what}文件 {Path(path).name} 的格式不对，不是有效的密钥。",
+                           f"{len(raw)} bytes, expected 32")
+    return raw
+
+
+def load_private(path: Path) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_read_raw(path, "私钥"))
+
+
+def load_public_raw(path: Path) -> bytes:
+    raw = _read_raw(path, "公钥")
+    Ed25519PublicKey.from_public_bytes(raw)  # raises on a malformed key
+    return raw
+
+
+def fingerprint(raw_public: bytes) -> str:
+    """``ab12 cd34 ef56 7890``: what staff compare with the publisher's."""
+    digest = hashlib.sha256(raw_public).hexdigest()[:16]
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def fingerprint_file(path: Path) -> str:
+    return fingerprint(load_public_raw(path))
+
+
+def sign(private: Ed25519PrivateKey, data: bytes) -> bytes:
+    """The base64 signature text of ``data`` (what goes into manifest.sig)."""
+    return base64.b64encode(private.sign(data)) + b"\n"
+
+
+def verify(signature_text: bytes, data: bytes, trusted: dict[str, bytes]) -> str | None:
+    """The fingerprint of the trusted key that signed ``data``, or None when none did."""
+    try:
+        signature = base64.b64decode(signature_text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    for fp, raw in trusted.items():
+        try:
+            Ed25519PublicKey.from_public_bytes(raw).verify(signature, data)
+            return fp
+        except InvalidSignature:
+            continue
+    return None

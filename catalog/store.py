@@ -1,0 +1,315 @@
+"""The catalogue store: one SQLite file per generation, through sqlite-utils.
+
+The store is the source of truth; the search index is rebuilt from it at any time. A generation's
+store is written once while a package is applied and only read after that.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from catalog.errors import CatalogError
+from catalog.model import Attachment, Document, Domain, Faq, Item
+
+SCHEMA_VERSION = 1
+
+# Fields of each package record that have a column; anything else a publisher adds is kept in `extra`.
+ITEM_FIELDS = ("id", "domain", "level1", "level2", "content", "basis", "time_limit", "subject",
+               "channels", "audience", "method", "level")
+DOCUMENT_FIELDS = ("id", "title", "kind", "doc_number", "index_number", "issuer", "region",
+                   "written", "published", "status", "domains", "items", "interprets", "url",
+                   "body", "attachments")
+FAQ_FIELDS = ("id", "question", "variants", "answer", "domains", "documents")
+DOMAIN_FIELDS = ("id", "name", "order", "pilot", "description")
+
+# record type in a package -> table
+TABLES = {"domain": "domains", "item": "items", "document": "documents", "faq": "faqs"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["domains"].create({"id": str, "name": str, "ord": int, "pilot": int, "description": str},
+                         pk="id")
+    db["items"].create({"id": str, "domain": str, "level1": str, "level2": str, "content": str,
+                        "basis": str, "time_limit": str, "subject": str, "channels": str,
+                        "audience": str, "method": str, "level": str, "extra": str}, pk="id")
+    db["items"].create_index(["domain"])
+    db["documents"].create({"id": str, "title": str, "kind": str, "doc_number": str,
+                            "index_number": str, "issuer": str, "region": str, "written": str,
+                            "published": str, "status": str, "domains": str, "items": str,
+                            "interprets": str, "url": str, "body": str, "attachments": str,
+                            "extra": str}, pk="id")
+    # Link tables so a domain or item lists its documents without scanning JSON.
+    db["document_domains"].create({"document_id": str, "domain_id": str},
+                                  pk=("document_id", "domain_id"))
+    db["document_domains"].create_index(["domain_id"])
+    db["document_items"].create({"document_id": str, "item_id": str}, pk=("document_id", "item_id"))
+    db["document_items"].create_index(["item_id"])
+    db["faqs"].create({"id": str, "question": str, "variants": str, "answer": str, "domains": str,
+                       "documents": str, "extra": str}, pk="id")
+    db["terms"].create({"line": int, "words": str}, pk="line")
+    db["history"].create({"sequence": int, "publisher": str, "region": str, "kind": str,
+                          "base_sequence": int, "created": str, "applied_at": str, "sha256": str,
+                          "signer": str, "unsigned": int, "counts": str})
+
+
+# version -> function that brings a db from version-1 to version
+MIGRATIONS = {1: _create_v1}
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring ``db`` up to SCHEMA_VERSION; returns the version it had before."""
+    before = db.execute("PRAGMA user_version").fetchone()[0]
+    if before > SCHEMA_VERSION:
+        raise CatalogError("目录数据来自更新版本的软件，请升级查询机软件。",
+                           f"schema {before} > {SCHEMA_VERSION}")
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        with db.conn:
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return before
+
+
+class Store:
+    """A catalogue database."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path):
+        self.db = db
+        self.path = path
+
+    # opening ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path) -> "Store":
+        """A new, empty store at the current schema."""
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA journal_mode = DELETE")
+        migrate(db)
+        return cls(db, Path(path))
+
+    @classmethod
+    def open_for_update(cls, path: Path) -> "Store":
+        """Open a copy that is being built (a delta on top of the previous generation)."""
+        db = sqlite_utils.Database(path)
+        migrate(db)
+        return cls(db, Path(path))
+
+    @classmethod
+    def open_readonly(cls, path: Path) -> "Store":
+        """Open a published generation. It never changes, so SQLite may skip all locking."""
+        if not Path(path).exists():
+            raise CatalogError("目录数据文件不见了，请重新导入目录更新包。", f"missing {path}")
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise CatalogError("目录数据的版本与本软件不符，请重新导入目录更新包。",
+                               f"schema {version} != {SCHEMA_VERSION}")
+        return cls(db, Path(path))
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @staticmethod
+    def copy(src: Path, dst: Path) -> None:
+        """Copy a store with SQLite's backup API (consistent even if src were in use)."""
+        source = sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)
+        target = sqlite3.connect(dst)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+
+    # meta --------------------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return {row["key"]: json.loads(row["value"]) for row in self.db["meta"].rows}
+
+    def set_meta(self, **values: Any) -> None:
+        self.db["meta"].upsert_all(({"key": k, "value": _dumps(v)} for k, v in values.items()),
+                                   pk="key")
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.db[name].count for name in ("domains", "items", "documents", "faqs")}
+
+    def add_history(self, row: dict[str, Any]) -> None:
+        self.db["history"].insert(row)
+
+    def history(self) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from history order by rowid"))
+
+    # writing -----------------------------------------------------------------------------
+    def upsert(self, rtype: str, records: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace package records of one type (``domain``/``item``/``document``/``faq``)."""
+        records = list(records)
+        if not records:
+            return
+        if rtype == "domain":
+            rows = [{"id": r["id"], "name": r["name"], "ord": r["order"], "pilot": int(r["pilot"]),
+                     "description": r.get("description")} for r in records]
+        elif rtype == "item":
+            rows = [_row(r, ITEM_FIELDS, ("channels", "level")) for r in records]
+        elif rtype == "document":
+            rows = [_row(r, DOCUMENT_FIELDS, ("domains", "items", "attachments")) for r in records]
+            ids = [r["id"] for r in records]
+            self._delete_links(ids)
+            self.db["document_domains"].insert_all(
+                ({"document_id": r["id"], "domain_id": d} for r in records for d in r["domains"]),
+                ignore=True)
+            self.db["document_items"].insert_all(
+                ({"document_id": r["id"], "item_id": i} for r in records for i in r["items"]),
+                ignore=True)
+        elif rtype == "faq":
+            rows = [_row(r, FAQ_FIELDS, ("variants", "domains", "documents")) for r in records]
+        else:
+            raise ValueError(rtype)
+        self.db[TABLES[rtype]].upsert_all(rows, pk="id")
+
+    def delete(self, rtype: str, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if rtype == "document":
+            self._delete_links(ids)
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"delete from {TABLES[rtype]} where id in ({marks})", chunk)
+
+    def _delete_links(self, ids: list[str]) -> None:
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"delete from document_domains where document_id in ({marks})", chunk)
+            self.db.execute(f"delete from document_items where document_id in ({marks})", chunk)
+
+    def replace_terms(self, lines: Iterable[list[str]]) -> None:
+        self.db["terms"].delete_where()
+        self.db["terms"].insert_all({"line": n, "words": _dumps(words)}
+                                    for n, words in enumerate(lines))
+
+    # reading -----------------------------------------------------------------------------
+    def ids(self, rtype: str) -> set[str]:
+        return {r[0] for r in self.db.execute(f"select id from {TABLES[rtype]}")}
+
+    def record_hashes(self, rtype: str) -> dict[str, str]:
+        """id -> a fingerprint of the stored row, to tell changed records from unchanged ones."""
+        table = TABLES[rtype]
+        cols = [c.name for c in self.db[table].columns]
+        out = {}
+        for row in self.db.execute(f"select {', '.join(cols)} from {table}"):
+            out[row[0]] = _dumps(list(row))
+        return out
+
+    def domains(self) -> list[Domain]:
+        return [Domain(r["id"], r["name"], r["ord"], bool(r["pilot"]), r["description"])
+                for r in self.db.query("select * from domains order by ord, id")]
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains() if d.id == domain_id), None)
+
+    def items(self, domain_id: str | None = None) -> list[Item]:
+        if domain_id is None:
+            rows = self.db.query("select * from items order by id")
+        else:
+            rows = self.db.query("select * from items where domain = ? order by id", [domain_id])
+        return [_item(r) for r in rows]
+
+    def item(self, item_id: str) -> Item | None:
+        rows = list(self.db.query("select * from items where id = ?", [item_id]))
+        return _item(rows[0]) if rows else None
+
+    def document(self, doc_id: str) -> Document | None:
+        rows = list(self.db.query("select * from documents where id = ?", [doc_id]))
+        return _document(rows[0]) if rows else None
+
+    def documents(self, ids: Iterable[str] | None = None) -> Iterator[Document]:
+        if ids is None:
+            for row in self.db.query("select * from documents order by id"):
+                yield _document(row)
+            return
+        ids = list(ids)
+        found: dict[str, Document] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(f"select * from documents where id in ({marks})", chunk):
+                found[row["id"]] = _document(row)
+        for i in ids:
+            if i in found:
+                yield found[i]
+
+    def document_meta(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Light metadata of many documents (no body), for result lists."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            sql = ("select id, title, kind, status, published, written, domains, issuer "
+                   f"from documents where id in ({marks})")
+            for row in self.db.query(sql, chunk):
+                row["domains"] = json.loads(row["domains"])
+                out[row["id"]] = row
+        return out
+
+    def body(self, doc_id: str) -> str:
+        row = self.db.execute("select body from documents where id = ?", [doc_id]).fetchone()
+        return row[0] if row else ""
+
+    def documents_for_domain(self, domain_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "select document_id from document_domains where domain_id = ? order by document_id",
+            [domain_id])]
+
+    def documents_for_item(self, item_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "select document_id from document_items where item_id = ? order by document_id",
+            [item_id])]
+
+    def faqs(self) -> list[Faq]:
+        return [_faq(r) for r in self.db.query("select * from faqs order by id")]
+
+    def faq(self, faq_id: str) -> Faq | None:
+        rows = list(self.db.query("select * from faqs where id = ?", [faq_id]))
+        return _faq(rows[0]) if rows else None
+
+    def terms(self) -> list[list[str]]:
+        return [json.loads(r[0]) for r in self.db.execute("select words from terms order by line")]
+
+
+def _chunks(seq: list, n: int):
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def _row(record: dict[str, Any], fields: tuple[str, ...], json_fields: tuple[str, ...]) -> dict:
+    row = {}
+    for f in fields:
+        value = record.get(f)
+        row[f] = _dumps(value if value is not None else []) if f in json_fields else value
+    row["extra"] = _dumps({k: v for k, v in record.items() if k not in fields})
+    return row
+
+
+def _item(r: dict[str, Any]) -> Item:
+    return Item(r["id"], r["domain"], r["level1"], r["level2"], r["content"], r["basis"],
+                r["time_limit"], r["subject"], json.loads(r["channels"]), r["audience"],
+                r["method"], json.loads(r["level"]), json.loads(r["extra"] or "{}"))
+
+
+def _document(r: dict[str, Any]) -> Document:
+    return Document(
+        r["id"], r["title"], r["kind"], r["doc_number"], r["index_number"], r["issuer"],
+        r["region"], r["written"], r["published"], r["status"], json.loads(r["domains"]),
+        json.loads(r["items"]), r["interprets"], r["url"], r["body"],
+        [Attachment(a["path"], a.get("title", "")) for a in json.loads(r["attachments"])],
+        json.loads(r["extra"] or "{}"))
+
+
+def _faq(r: dict[str, Any]) -> Faq:
+    return Faq(r["id"], r["question"], json.loads(r["variants"]), r["answer"],
+               json.loads(r["domains"]), json.loads(r["documents"]), json.loads(r["extra"] or "{}"))

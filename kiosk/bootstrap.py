@@ -1,0 +1,24 @@
+"""Getting a kiosk to a servable catalogue: recover from a crash, load the demo when empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catalog.catalogue import Catalog
+from catalog.datadir import DataDir
+from catalog.packages import import_package
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+DEMO_PACKAGE = RESOURCES / "demo" / "demo.zip"
+DEMO_KEY = RESOURCES / "demo" / "demo.pub"
+
+
+def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
+    """Open the live catalogue; in demo mode an empty data folder first gets the demo package
+    (trusting the demo key). Runs in the background: imports and loading jieba take seconds."""
+    data_dir.recover()
+    if data_dir.pointer().generation is None and demo:
+        import_package(data_dir, DEMO_PACKAGE, trust=[DEMO_KEY], progress=progress)
+    cat = Catalog.open(data_dir)
+    cat.search("政务公开", limit=1)  # warm the segmenter and the index before a citizen types
+    return cat

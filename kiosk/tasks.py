@@ -1,0 +1,61 @@
+"""The one way screens run catalog calls off the GUI thread (after Anki's QueryOp).
+
+``run(fn, on_done, on_error, on_progress)`` runs ``fn(progress)`` on the thread pool and delivers
+the result, an error or progress reports on the GUI thread. Screens never start threads themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger("kiosk")
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(str, int, int)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[..., Any]):
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:  # on a pool thread
+        try:
+            result = self.fn(lambda stage, done, total: self.signals.progress.emit(stage, done, total))
+        except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            log.error("background task failed: %s", traceback.format_exc())
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_alive: set[_Task] = set()
+
+
+def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Run ``fn(progress)`` in the background; callbacks run on the GUI thread."""
+    task = _Task(fn)
+    _alive.add(task)  # keep the signal object alive until the task reports
+
+    def finish(handler, value):
+        _alive.discard(task)
+        if handler is not None:
+            handler(value)
+
+    task.signals.done.connect(lambda r: finish(on_done, r))
+    task.signals.failed.connect(lambda e: finish(on_error, e))
+    if on_progress is not None:
+        task.signals.progress.connect(on_progress)
+    task.setAutoDelete(True)
+    QThreadPool.globalInstance().start(task)
