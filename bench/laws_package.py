@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Build the laws scale-corpus package: one document per law of shared/data/laws.jsonl.gz.
+
+    python bench/laws_package.py [--shared ../shared] [--limit N] [--out laws.zip] [--source DIR]
+
+This is a scale corpus for benchmarks, not demo content: one non-pilot domain ``laws``, no items,
+no FAQs. The package is unsigned (import it with --allow-unsigned). Output is deterministic: the
+same corpus and --limit give byte-identical documents.jsonl and zip (``created`` is pinned via
+SOURCE_DATE_EPOCH unless the caller set it).
+
+Status: the corpus has none. A title that appears in several versions (same title and region) is
+现行有效 in its newest version_date and 已修改 in the older ones; a version without a date counts as
+older than any dated one. Versions that share the newest date (the corpus files a few laws under
+two categories) are all 现行有效. Everything else is 现行有效.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import DEFAULT_SHARED  # noqa: E402
+
+MANIFEST = {"publisher": "基准测试（法律法规全文）", "region": "全国", "sequence": 1}
+DOMAIN = {"id": "laws", "name": "法律法规", "order": 1, "pilot": False,
+          "description": "基准测试用的规模语料（法律法规全文），不是演示内容"}
+PINNED_EPOCH = "1735689600"  # 2025-01-01T00:00:00Z, for a reproducible manifest "created"
+
+_HEADING = re.compile(r"^#+\s*")
+_COMMENT = re.compile(r"^<!--.*-->$")
+
+
+def load_laws(shared: Path) -> list[dict]:
+    with gzip.open(Path(shared) / "data" / "laws.jsonl.gz", "rt", encoding="utf-8") as fh:
+        laws = [json.loads(line) for line in fh if line.strip()]
+    laws.sort(key=lambda r: r["id"])
+    return laws
+
+
+def sample(laws: list[dict], limit: int | None) -> list[dict]:
+    """``limit`` laws spread evenly over the corpus (in id order), so a small run still mixes
+    national laws, judicial interpretations and local regulations."""
+    if not limit or limit >= len(laws):
+        return laws
+    step = len(laws) / limit
+    return [laws[int(i * step)] for i in range(limit)]
+
+
+def body(text: str) -> str:
+    """Plain text, one paragraph per line: markdown '#' heading marks removed, blank lines dropped."""
+    out = []
+    for line in text.split("\n"):
+        line = line.replace("\u200b", "").strip()
+        if not line or _COMMENT.match(line):
+            continue
+        line = _HEADING.sub("", line).strip()
+        if line:
+            out.append(line)
+    return "\n".join(out)
+
+
+def statuses(laws: list[dict]) -> dict[str, str]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for law in laws:
+        groups[(law["region"], law["title"])].append(law)
+    out = {}
+    for group in groups.values():
+        newest = max((g["version_date"] for g in group if g["version_date"]), default=None)
+        for law in group:
+            older = len(group) > 1 and (law["version_date"] is None or law["version_date"] != newest)
+            out[law["id"]] = "已修改" if older else "现行有效"
+    return out
+
+
+def document(law: dict, status: str) -> dict:
+    return {
+        "id": "law-" + hashlib.sha1(law["id"].encode("utf-8")).hexdigest()[:10],
+        "title": law["title"], "kind": "政策文件", "doc_number": None, "index_number": None,
+        "issuer": None, "region": law["region"] or "全国", "written": None,
+        "published": law["version_date"], "status": status, "domains": ["laws"], "items": [],
+        "interprets": None, "url": None, "body": body(law["text"]), "attachments": [],
+    }
+
+
+def _jsonl(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
+    """Write the package source folder; returns counts."""
+    laws = sample(load_laws(shared), limit)
+    status = statuses(laws)
+    docs = [document(law, status[law["id"]]) for law in laws]
+    ids = [d["id"] for d in docs]
+    if len(set(ids)) != len(ids):
+        raise SystemExit("document id collision (sha1 prefix): widen the prefix")
+    if source.exists():
+        shutil.rmtree(source)
+    source.mkdir(parents=True)
+    (source / "manifest.json").write_text(
+        json.dumps(MANIFEST, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _jsonl(source / "domains.jsonl", [DOMAIN])
+    _jsonl(source / "items.jsonl", [])
+    _jsonl(source / "faqs.jsonl", [])
+    _jsonl(source / "documents.jsonl", docs)
+    return {"documents": len(docs), "current": sum(1 for d in docs if d["status"] == "现行有效"),
+            "amended": sum(1 for d in docs if d["status"] == "已修改"),
+            "body_chars": sum(len(d["body"]) for d in docs)}
+
+
+def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None) -> dict:
+    """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
+    from catalog.packages import pack
+
+    out_zip = Path(out_zip)
+    source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
+    started = time.perf_counter()
+    counts = write_source(Path(shared), source, limit)
+    pinned = "SOURCE_DATE_EPOCH" not in os.environ
+    if pinned:
+        os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
+    try:
+        report = pack(source, out_zip, key=None)
+    finally:
+        if pinned:
+            del os.environ["SOURCE_DATE_EPOCH"]
+    return {"zip": str(out_zip), "source": str(source), "zip_mb": round(out_zip.stat().st_size / 2**20, 2),
+            "build_s": round(time.perf_counter() - started, 2), "sequence": report.sequence, **counts}
+
+
+def default_out(limit: int | None) -> Path:
+    return Path(tempfile.gettempdir()) / "kiosk-bench" / (f"laws-{limit}.zip" if limit else "laws.zip")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (default: %(default)s)")
+    ap.add_argument("--limit", type=int, help="only N laws, spread evenly over the corpus")
+    ap.add_argument("--out", type=Path, help="package zip (default: $TMPDIR/kiosk-bench/laws[-N].zip)")
+    ap.add_argument("--source", type=Path, help="source folder (default: beside the zip, *-source)")
+    args = ap.parse_args(argv)
+    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source)
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
