@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import settings
+from catalog.analysis import add_user_words
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import DataDir, Pointer
 from catalog.errors import CatalogError, PackageRefused
@@ -397,6 +398,9 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         after = {t: store.record_hashes(t) for t in RECORD_TYPES}
         changes = _changes(before, after)
         doc_total = counts["documents"]
+        # The catalogue's own terms join the segmenter's dictionary before indexing, as they do
+        # when the catalogue is opened for queries, so both sides split them alike.
+        add_user_words(w for group in store.terms() for w in group)
         index_progress = lambda done, total: progress("index", done, total)  # noqa: E731
         if delta:
             changed_docs = [d["id"] for d in pkg.records["document"]]
