@@ -67,9 +67,7 @@ def cmd_status(args, data_dir: DataDir) -> int:
 
     st = status(data_dir)
     if args.json:
-        out = st.to_json()
-        # The contract's keys first, in its order; additions after.
-        _print_json(out)
+        _print_json(st.to_json())
         return 0
     if st.sequence is None:
         print("本机还没有目录。请导入目录更新包：python -m catalog import 更新包.zip")

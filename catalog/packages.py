@@ -29,7 +29,7 @@ from catalog.errors import CatalogError, PackageRefused
 from catalog.index import WhooshEngine
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
-from catalog.signing import fingerprint, fingerprint_file, load_private, load_public_raw, sign, verify
+from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
 from catalog.store import Store
 from catalog.trust import install_key, trusted_keys
 
@@ -372,7 +372,6 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         with store.db.conn:
             for rtype in RECORD_TYPES:
                 store.delete(rtype, pkg.deleted[rtype])
-            # domains first: nothing else needs them inserted first (no FK), but it reads well
             for rtype in RECORD_TYPES:
                 store.upsert(rtype, pkg.records[rtype])
             if pkg.terms is not None:
@@ -586,6 +585,3 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
     return PackReport(out_zip, manifest["sequence"], manifest["kind"], manifest.get("base_sequence"),
                       manifest["files"], fp)
 
-
-def describe_key(path: Path) -> str:
-    return fingerprint_file(path)

@@ -116,8 +116,6 @@ def read_records(path: Path, rtype: str) -> Iterator[tuple[int, dict[str, Any]]]
                             raise _bad(fname, n, f"缺少必填字段“{field}”")
                         rec[field] = [] if kind in ("list", "attachments") else None
                     rec[field] = _check_field(fname, n, field, kind, rec[field])
-                if rtype == "document" and rec["interprets"] is None:
-                    rec["interprets"] = None
                 yield n, rec
         except UnicodeDecodeError as exc:
             raise PackageRefused(f"更新包中的 {fname} 不是 UTF-8 编码的文字。已拒绝导入，目录没有任何改动。",

@@ -259,7 +259,7 @@ def seed_paragraphs(raw: str, spec: dict) -> list[str]:
                 paras.extend(lines[:at])  # lines before the title (文号, 发文机关)
             i = at + 1
         paras.append("".join(title_lines))
-    cur = ""
+    cur = cur_last = ""
     for s in lines[i:]:
         if cur:
             prev = cur_last

@@ -4,11 +4,10 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from catalog.catalogue import Catalog, status
+from catalog.catalogue import Catalog
 from catalog.signing import fingerprint_file
 from pkgtools import REPO, run_cli
 

@@ -9,7 +9,7 @@ from catalog.datadir import DataDir
 from catalog.errors import CatalogError
 from catalog.packages import import_package, rollback
 from catalog.store import SCHEMA_VERSION, Store
-from pkgtools import DOC_BY_TITLE, build, records, run_cli, snapshot
+from pkgtools import DOC_BY_TITLE, build, records, run_cli
 
 
 @pytest.fixture
@@ -99,17 +99,23 @@ def test_relaxed_when_no_exact_match(tmp_path, keys):
 
 
 def test_validity_ranks_in_force_first(tmp_path, keys):
-    recs = records(25)
-    for d in recs["document"]:
-        if d["title"] == "社会救助暂行办法":
-            d["status"] = "废止"
-    dd = tmp_path / "data"
-    import_package(dd, build(tmp_path, "v", recs, key=keys.key), trust=[keys.pub])
-    with Catalog.open(dd) as cat:
-        hits = cat.search("社会救助").hits
-        titles = [h.title for h in hits]
-        assert titles.index("社会救助暂行办法") > 0
-        assert hits[titles.index("社会救助暂行办法")].status == "废止"
+    from catalog.settings import STATUS_WEIGHT
+
+    def scores(status):
+        recs = records(25)
+        for d in recs["document"]:
+            if d["title"] == "社会救助暂行办法":
+                d["status"] = status
+        dd = tmp_path / status
+        import_package(dd, build(tmp_path, status, recs, key=keys.key), trust=[keys.pub])
+        with Catalog.open(dd) as cat:
+            return {h.title: h.score for h in cat.search("救助", limit=25).hits}
+
+    in_force, repealed = scores("现行有效"), scores("废止")
+    title = "社会救助暂行办法"
+    assert repealed[title] == pytest.approx(in_force[title] * STATUS_WEIGHT["废止"], rel=1e-3)
+    # a comparable document in force now ranks above the repealed one
+    assert repealed["自然灾害救助条例"] > repealed[title]
 
 
 def test_delta_changes_only_named_records(tmp_path, keys):

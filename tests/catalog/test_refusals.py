@@ -1,6 +1,5 @@
 """Every refusal says why in Chinese and leaves the installed catalogue byte-for-byte unchanged."""
 
-import io
 import json
 import os
 import stat
