@@ -151,6 +151,10 @@ class WhooshEngine:
     def doc_count(self) -> int:
         return self._index().doc_count()
 
+    def all_ids(self) -> set[str]:
+        with self._index().searcher() as s:
+            return {fields["id"] for fields in s.all_stored_fields()}
+
     def search(self, words: list[str], *, require_all: bool, filters: dict[str, list[str]],
                limit: int) -> RawHits:
         """Documents matching the analysed query words, best first.

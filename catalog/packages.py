@@ -409,6 +409,7 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         else:
             WhooshEngine.build(build / "index", store.documents(), doc_total, index_progress)
         checkpoint("index-built")
+        _self_test(store, build / "index")
     finally:
         store.close()
     progress("switch", 0, 1)
@@ -428,6 +429,29 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         previous_sequence=previous_meta["sequence"] if previous_meta else None,
         publisher=pkg.manifest["publisher"], region=pkg.manifest["region"], kind=pkg.kind,
         unsigned=pkg.signer is None, signer=pkg.signer, took_s=0.0, changes=changes)
+
+
+def _self_test(store: Store, index_dir: Path) -> None:
+    """Before the switch, the new generation must answer: the index holds exactly the store's
+    documents and a search for a document's own title finds it."""
+    engine = WhooshEngine(index_dir)
+    try:
+        ids = store.ids("document")
+        indexed = engine.all_ids()
+        if indexed != ids:
+            raise CatalogError("新目录自检失败（检索索引与目录数据不一致），已保留原目录。请重新导入。",
+                               f"self-test: {len(indexed)} indexed vs {len(ids)} stored")
+        if ids:
+            from catalog.analysis import query_words
+
+            probe = next(store.documents([min(ids)]))
+            words = query_words(probe.title)[:4]
+            raw = engine.search(words, require_all=True, filters={}, limit=1000)
+            if words and probe.id not in {doc_id for doc_id, _ in raw.hits}:
+                raise CatalogError("新目录自检失败（检索不到已导入的文件），已保留原目录。请重新导入。",
+                                   f"self-test: {probe.id} not found by its title")
+    finally:
+        engine.close()
 
 
 def _prune_packages(data_dir: DataDir) -> None:

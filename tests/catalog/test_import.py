@@ -204,3 +204,21 @@ def test_store_schema_is_versioned(tmp_path, keys):
 def test_usage_error_exit_2():
     assert run_cli("no-such-command").returncode == 2
     assert run_cli("search", "--limit", "x").returncode == 2
+
+
+def test_self_test_refuses_an_index_that_disagrees_with_its_store(tmp_path):
+    """The check a new generation passes before it is switched live, on a real mismatch."""
+    from catalog.index import WhooshEngine
+    from catalog.packages import _self_test
+
+    recs = records(5)
+    store = Store.create(tmp_path / "catalog.db")
+    store.upsert("domain", recs["domain"])
+    store.upsert("item", recs["item"])
+    store.upsert("document", recs["document"])
+    WhooshEngine.build(tmp_path / "short", store.documents(list(store.ids("document"))[:3]))
+    with pytest.raises(CatalogError, match="自检失败"):
+        _self_test(store, tmp_path / "short")
+    WhooshEngine.build(tmp_path / "full", store.documents())
+    _self_test(store, tmp_path / "full")  # the matching index passes
+    store.close()
