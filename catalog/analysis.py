@@ -20,7 +20,9 @@ _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 # Words that carry no meaning in a citizen's question; they never make a query stricter.
 STOPWORDS = frozenset(
     "的 了 吗 呢 啊 吧 么 是 在 和 与 及 或 有 我 你 他 她 我们 怎么 怎样 如何 什么 哪些 哪里 哪个 多少 "
-    "要 想 能 可以 需要 请问 一下 这个 那个 就 都 也 还 把 被 给 对 从 到 为 以 之 其".split()
+    "要 想 能 可以 需要 请问 一下 这个 那个 就 都 也 还 把 被 给 对 从 到 为 以 之 其 "
+    "多久 多长时间 怎么办 怎么样 能否 是否 能不能 可不可以 有没有 应该 需不需要 哪儿 谁 咋 咋办 去哪 "
+    "怎么弄 怎样才能 该 吗？ 啥 什么样".split()
 )
 
 
@@ -70,14 +72,16 @@ def index_tokens(text: str) -> Iterator[tuple[str, int, int]]:
                 yield bg, start + i, start + i + 2
 
 
-def query_words(text: str) -> list[str]:
-    """The meaningful words of a query, in order, without repeats."""
+def query_tokens(text: str) -> list[str]:
+    """All word tokens of a query in order (stopwords included, punctuation dropped)."""
     jieba = jieba_module()
+    return [w.strip().lower() for w in jieba.lcut(text) if w.strip() and any(c.isalnum() for c in w)]
+
+
+def query_words(text: str, tokens: list[str] | None = None) -> list[str]:
+    """The meaningful words of a query, in order, without repeats."""
     out: list[str] = []
-    for word in jieba.lcut(text):
-        word = word.strip().lower()
-        if not word or not any(ch.isalnum() for ch in word) or word in STOPWORDS:
-            continue
-        if word not in out:
+    for word in tokens if tokens is not None else query_tokens(text):
+        if word not in STOPWORDS and word not in out:
             out.append(word)
     return out

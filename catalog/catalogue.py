@@ -27,6 +27,9 @@ class Catalog:
         self.generation = generation
         self.store = store
         self.engine = engine
+        self._synonyms = None
+        self._vocab = None
+        self._faq_texts = None
 
     @classmethod
     def open(cls, data_dir: DataDir | Path | str) -> "Catalog":
@@ -42,6 +45,60 @@ class Catalog:
         # The catalogue's own terms go into the segmenter so queries split like the index did.
         add_user_words(w for group in store.terms() for w in group)
         return cat
+
+    # query aids ---------------------------------------------------------------------------
+    @property
+    def synonyms(self):
+        if self._synonyms is None:
+            from catalog.synonyms import Synonyms
+
+            self._synonyms = Synonyms.for_catalogue(self.store.terms())
+        return self._synonyms
+
+    @property
+    def vocabulary(self):
+        if self._vocab is None:
+            from catalog.vocab import Vocabulary
+
+            syn = self.synonyms
+
+            def group_freq(word: str) -> int:
+                others = syn.expand(word)
+                if not others:
+                    return 0
+                marks = ",".join("?" * len(others))
+                row = self.store.db.execute(f"select max(freq) from vocab where word in ({marks})",
+                                            others).fetchone()
+                return row[0] or 0
+
+            self._vocab = Vocabulary(self.store, group_freq)
+        return self._vocab
+
+    def plan(self, query: str, *, correct: bool = False):
+        """How ``query`` will be searched (see catalog.query)."""
+        from catalog.query import plan
+
+        return plan(query, self.synonyms, self.vocabulary, correct=correct)
+
+    def suggest(self, prefix: str, limit: int = 8):
+        """Completions for what has been typed so far: titles, questions, domains, terms."""
+        from catalog.suggest import suggest
+
+        return suggest(self.store, prefix, limit)
+
+    def related_questions(self, plan, limit: int = 3):
+        """FAQ questions sharing the most query words, for when search finds little."""
+        from catalog.model import RelatedQuestion
+
+        if self._faq_texts is None:
+            self._faq_texts = [(f.id, f.question, f.question + "\n" + "\n".join(f.variants))
+                               for f in self.store.faqs()]
+        scored = []
+        for fid, question, text in self._faq_texts:
+            n = sum(1 for g in plan.groups if any(a.text in text for a in g.alternatives))
+            if n:
+                scored.append((-n, len(question), fid, question))
+        return [RelatedQuestion(fid, q) for _, _, fid, q in sorted(scored)[:limit]]
 
     def is_current(self) -> bool:
         return self.data_dir.pointer().generation == self.generation

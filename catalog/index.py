@@ -17,8 +17,10 @@ from whoosh import sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
+from catalog import docnum
 from catalog.analysis import bigrams, index_tokens, is_cjk
 from catalog.model import Document
+from catalog.query import Group
 
 Progress = Callable[[int, int], None]
 
@@ -48,8 +50,10 @@ def _schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, field_boost=4.0, phrase=False),
-        doc_number=TEXT(analyzer=analyzer, field_boost=5.0, phrase=False),
+        doc_number=TEXT(analyzer=analyzer, field_boost=3.0, phrase=False),
+        docnum=KEYWORD(commas=True, scorable=True),
         issuer=TEXT(analyzer=analyzer, field_boost=1.5, phrase=False),
+        faq=TEXT(analyzer=analyzer, field_boost=2.0, phrase=False),
         body=TEXT(analyzer=analyzer, phrase=False),
         domains=KEYWORD(commas=True, scorable=False),
         kind=ID(),
@@ -59,7 +63,8 @@ def _schema() -> Schema:
     )
 
 
-SEARCH_FIELDS = ("title", "doc_number", "issuer", "body")
+SEARCH_FIELDS = ("title", "doc_number", "issuer", "faq", "body")
+DOCNUM_BOOST = 30.0
 FACET_FIELDS = {"domain": "domains", "kind": "kind", "status": "status", "year": "year",
                 "issuer": "issuer_name"}
 
@@ -69,12 +74,14 @@ def _year(doc: Document) -> str:
     return date[:4] if date else ""
 
 
-def _fields(doc: Document) -> dict:
+def _fields(doc: Document, faq_text: dict[str, str]) -> dict:
     return {
         "id": doc.id,
         "title": doc.title,
         "doc_number": doc.doc_number or "",
+        "docnum": ",".join(docnum.keys(doc.doc_number)),
         "issuer": doc.issuer or "",
+        "faq": faq_text.get(doc.id, ""),
         "body": doc.body,
         "domains": ",".join(doc.domains),
         "kind": doc.kind,
@@ -103,7 +110,7 @@ class WhooshEngine:
     # building ----------------------------------------------------------------------------
     @classmethod
     def build(cls, path: Path, docs: Iterable[Document], total: int = 0,
-              progress: Progress | None = None) -> "WhooshEngine":
+              progress: Progress | None = None, faq_text: dict[str, str] | None = None) -> "WhooshEngine":
         """A new index at ``path`` holding ``docs``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
@@ -111,7 +118,7 @@ class WhooshEngine:
         writer = ix.writer(limitmb=128)
         try:
             for n, doc in enumerate(docs, 1):
-                writer.add_document(**_fields(doc))
+                writer.add_document(**_fields(doc, faq_text or {}))
                 if progress and (n % 20 == 0 or n == total):
                     progress(n, total)
             writer.commit()
@@ -123,7 +130,7 @@ class WhooshEngine:
     @classmethod
     def copy_and_update(cls, old: Path, new: Path, upserts: Iterable[Document],
                         deletes: Iterable[str], progress: Progress | None = None,
-                        total: int = 0) -> "WhooshEngine":
+                        total: int = 0, faq_text: dict[str, str] | None = None) -> "WhooshEngine":
         """The index at ``old`` with ``deletes`` removed and ``upserts`` added, written at ``new``;
         ``old`` is left untouched (a kiosk may be searching it)."""
         shutil.copytree(old, new)
@@ -133,7 +140,7 @@ class WhooshEngine:
             for doc_id in deletes:
                 writer.delete_by_term("id", doc_id)
             for n, doc in enumerate(upserts, 1):
-                writer.update_document(**_fields(doc))
+                writer.update_document(**_fields(doc, faq_text or {}))
                 if progress and (n % 20 == 0 or n == total):
                     progress(n, total)
             writer.commit()
@@ -155,17 +162,40 @@ class WhooshEngine:
         with self._index().searcher() as s:
             return {fields["id"] for fields in s.all_stored_fields()}
 
-    def search(self, words: list[str], *, require_all: bool, filters: dict[str, list[str]],
-               limit: int) -> RawHits:
-        """Documents matching the analysed query words, best first.
+    def lexicon(self) -> Iterable[tuple[str, int]]:
+        """(word, document frequency) of every word in titles and bodies."""
+        with self._index().reader() as r:
+            seen: dict[str, int] = {}
+            for fieldname in ("title", "body"):
+                for term in r.lexicon(fieldname):
+                    word = term.decode("utf-8")
+                    seen[word] = max(seen.get(word, 0), r.doc_frequency(fieldname, term))
+        return seen.items()
 
-        Each word matches itself in any search field; a long Chinese word also matches when all of
-        its two-character parts occur (the index holds them). ``require_all`` ANDs the words.
+    def search(self, groups: list[Group], *, require_all: bool, filters: dict[str, list[str]],
+               limit: int, docnum_keys: list[str] = ()) -> RawHits:
+        """Documents matching the query groups, best first.
+
+        A group matches when any of its alternatives does, in any search field; a long Chinese
+        alternative also matches when all its two-character parts occur (the index holds them).
+        ``require_all`` ANDs the required groups (optional ones only add to the score).
         """
-        groups = [self._word_query(w) for w in words]
-        if not groups:
+        required = [self._group_query(g) for g in groups if g.required or not require_all]
+        optional = [self._group_query(g) for g in groups if not g.required and require_all]
+        if require_all and required:
+            q: Q.Query = Q.And(required)
+            if optional:
+                q = Q.AndMaybe(q, Q.Or(optional))
+        elif required or optional:
+            q = Q.Or(required + optional)
+        else:
+            q = None
+        if docnum_keys:
+            by_number = Q.Or([Q.Term("docnum", k, boost=DOCNUM_BOOST * (1 + n)) for n, k in
+                              enumerate(reversed(docnum_keys))])
+            q = Q.Or([by_number, q]) if q is not None else by_number
+        if q is None:
             return RawHits(0, [], {})
-        q = Q.And(groups) if require_all else Q.Or(groups)
         flt = self._filter(filters)
         facets = {name: sorting.FieldFacet(field, allow_overlap=(name == "domain"),
                                            maptype=sorting.Count)
@@ -173,7 +203,7 @@ class WhooshEngine:
         with self._index().searcher() as s:
             results = s.search(q, limit=limit, filter=flt, groupedby=facets, terms=False)
             hits = [(hit["id"], float(hit.score)) for hit in results]
-            total = results.scored_length() if results.is_empty() else len(results)
+            total = len(results)
             counts = {}
             for name in FACET_FIELDS:
                 groups_ = results.groups(name)
@@ -183,11 +213,15 @@ class WhooshEngine:
         return RawHits(total, hits, counts)
 
     @staticmethod
-    def _word_query(word: str) -> Q.Query:
-        alternatives: list[Q.Query] = [Q.Term(f, word) for f in SEARCH_FIELDS]
-        if len(word) >= 3 and is_cjk(word):
-            parts = bigrams(word)
-            alternatives += [Q.And([Q.Term(f, p) for p in parts]) for f in ("title", "body")]
+    def _group_query(group: Group) -> Q.Query:
+        alternatives: list[Q.Query] = []
+        for alt in group.alternatives:
+            word = alt.text
+            alternatives += [Q.Term(f, word, boost=alt.boost) for f in SEARCH_FIELDS]
+            if len(word) >= 3 and is_cjk(word):
+                parts = bigrams(word)
+                alternatives += [Q.And([Q.Term(f, p) for p in parts], boost=alt.boost * 0.8)
+                                 for f in ("title", "body")]
         return Q.Or(alternatives)
 
     @staticmethod

@@ -136,7 +136,21 @@ class SearchHit:
 
 
 @dataclass
+class RelatedQuestion:
+    faq_id: str
+    question: str
+
+
+@dataclass
 class SearchResult:
+    """``search --json``: the contract's fields first; the rest are additions.
+
+    ``suggestion``: what the query was read as when that differs from what was typed (a corrected
+    typo, or the words a pinyin query spells); ``corrected``: the hits are for the suggestion;
+    ``filters_dropped``: filters that emptied the list and were removed; ``related_questions``:
+    FAQ questions offered when nothing (or only a loosened query) matched.
+    """
+
     query: str
     total: int
     took_ms: float
@@ -144,6 +158,9 @@ class SearchResult:
     suggestion: str | None
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]
+    corrected: bool = False
+    filters_dropped: list[str] = field(default_factory=list)
+    related_questions: list[RelatedQuestion] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -361,9 +361,11 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
     db_path = build / "catalog.db"
     delta = pkg.kind == "delta"
     progress("store", 0, 1)
+    before_faq_refs: dict[str, list[str]] = {}
     if delta:
         Store.copy(old_gen / "catalog.db", db_path)
         store = Store.open_for_update(db_path)
+        before_faq_refs = {f.id: f.documents for f in store.faqs()}
         if (old_gen / "files").exists():
             shutil.copytree(old_gen / "files", build / "files")
     else:
@@ -401,14 +403,23 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         # when the catalogue is opened for queries, so both sides split them alike.
         add_user_words(w for group in store.terms() for w in group)
         index_progress = lambda done, total: progress("index", done, total)  # noqa: E731
+        faq_text = store.faq_text()
         if delta:
-            changed_docs = [d["id"] for d in pkg.records["document"]]
-            upserts = list(store.documents(changed_docs))
+            # Only what the package names is re-indexed: its documents, and the documents whose
+            # FAQ questions changed (FAQ questions are a field of the documents they cite).
+            touched = {d["id"] for d in pkg.records["document"]}
+            touched |= {doc for f in pkg.records["faq"] for doc in f["documents"]}
+            touched |= previous_faq_docs(before_faq_refs, pkg)
+            touched -= set(pkg.deleted["document"])
+            upserts = [d for d in store.documents(sorted(touched))]
             WhooshEngine.copy_and_update(old_gen / "index", build / "index", upserts,
-                                         pkg.deleted["document"], index_progress, len(upserts))
+                                         pkg.deleted["document"], index_progress, len(upserts),
+                                         faq_text=faq_text)
         else:
-            WhooshEngine.build(build / "index", store.documents(), doc_total, index_progress)
+            WhooshEngine.build(build / "index", store.documents(), doc_total, index_progress,
+                               faq_text=faq_text)
         checkpoint("index-built")
+        _build_search_aids(store, build / "index")
         _self_test(store, build / "index")
     finally:
         store.close()
@@ -431,6 +442,34 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         unsigned=pkg.signer is None, signer=pkg.signer, took_s=0.0, changes=changes)
 
 
+def previous_faq_docs(before: dict[str, list[str]], pkg: Package) -> set[str]:
+    """Documents that FAQs changed or removed by the package used to cite."""
+    ids = {f["id"] for f in pkg.records["faq"]} | set(pkg.deleted["faq"])
+    return {doc for fid in ids for doc in before.get(fid, [])}
+
+
+def _build_search_aids(store: Store, index_dir: Path) -> None:
+    """The vocabulary (pinyin, corrections) and the typing suggestions of the new generation."""
+    from catalog import suggest, vocab
+    from catalog.synonyms import Synonyms
+
+    syn = Synonyms.for_catalogue(store.terms())
+    engine = WhooshEngine(index_dir)
+    try:
+        rows = vocab.build_rows(store, engine.lexicon(), syn.words())
+    finally:
+        engine.close()
+    with store.db.conn:
+        store.replace_vocab(rows)
+        freq = {r["word"]: r["freq"] for r in rows}
+        # terms worth suggesting: words of the catalogue's own groups and synonyms found in it
+        terms = {w: 0.8 + min(freq.get(w, 0), 50) / 100 for g in store.terms() for w in g}
+        for w in syn.words():
+            if freq.get(w, 0) > 0:
+                terms.setdefault(w, 0.6 + min(freq[w], 50) / 100)
+        store.replace_suggestions(suggest.build_rows(store, sorted(terms.items())))
+
+
 def _self_test(store: Store, index_dir: Path) -> None:
     """Before the switch, the new generation must answer: the index holds exactly the store's
     documents and a search for a document's own title finds it."""
@@ -443,11 +482,12 @@ def _self_test(store: Store, index_dir: Path) -> None:
                                f"self-test: {len(indexed)} indexed vs {len(ids)} stored")
         if ids:
             from catalog.analysis import query_words
+            from catalog.query import Alternative, Group
 
             probe = next(store.documents([min(ids)]))
-            words = query_words(probe.title)[:4]
-            raw = engine.search(words, require_all=True, filters={}, limit=1000)
-            if words and probe.id not in {doc_id for doc_id, _ in raw.hits}:
+            groups = [Group(w, [Alternative(w)]) for w in query_words(probe.title)[:4]]
+            raw = engine.search(groups, require_all=True, filters={}, limit=1000)
+            if groups and probe.id not in {doc_id for doc_id, _ in raw.hits}:
                 raise CatalogError("新目录自检失败（检索不到已导入的文件），已保留原目录。请重新导入。",
                                    f"self-test: {probe.id} not found by its title")
     finally:

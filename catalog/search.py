@@ -1,4 +1,6 @@
-"""Document search: analysed query -> engine -> re-ranked hits with snippets and facets."""
+"""Document search: plan the query, ask the engine, recover when nothing matches, re-rank, and
+cut snippets. Never a bare "no results": a typo is corrected, filters that emptied the list are
+dropped (and said so), a stricter query is loosened, and related questions are offered."""
 
 from __future__ import annotations
 
@@ -6,47 +8,91 @@ import time
 from typing import TYPE_CHECKING
 
 from catalog import settings
-from catalog.analysis import query_words
-from catalog.model import SearchHit, SearchResult
+from catalog.index import RawHits
+from catalog.model import RelatedQuestion, SearchHit, SearchResult
+from catalog.query import Plan
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
 
+TITLE_PHRASE_BONUS = 1.6
+BODY_PHRASE_BONUS = 1.25
+
+
+def _run(catalog: "Catalog", plan: Plan, filters: dict, depth: int) -> tuple[RawHits, bool]:
+    """All required groups first; when nothing matches, any of them (relaxed)."""
+    raw = catalog.engine.search(plan.groups, require_all=True, filters=filters, limit=depth,
+                                docnum_keys=plan.docnum_keys)
+    if raw.total == 0 and len(plan.groups) > 1:
+        loose = catalog.engine.search(plan.groups, require_all=False, filters=filters, limit=depth,
+                                      docnum_keys=plan.docnum_keys)
+        return loose, loose.total > 0
+    return raw, False
+
 
 def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), kind: str | None = None,
            status: str | None = None, limit: int = settings.DEFAULT_SEARCH_LIMIT) -> SearchResult:
-    """Search the catalogue's documents.
+    """Search the catalogue's documents (see the module docstring for the recovery steps).
 
-    All query words must match; when nothing does, any word may (``relaxed`` is then true).
-    Documents in force rank above amended, expired or repealed ones.
+    Documents in force rank above amended, expired or repealed ones; a title or body holding the
+    query as typed ranks above scattered matches.
     """
     started = time.perf_counter()
-    words = query_words(query)
     filters = {"domain": list(domains), "kind": [kind] if kind else [], "status": [status] if status else []}
     depth = max(limit, settings.RERANK_DEPTH)
-    raw = catalog.engine.search(words, require_all=True, filters=filters, limit=depth)
-    relaxed = False
-    if raw.total == 0 and len(words) > 1:
-        raw = catalog.engine.search(words, require_all=False, filters=filters, limit=depth)
-        relaxed = raw.total > 0
+    plan = catalog.plan(query)
+    raw, relaxed = _run(catalog, plan, filters, depth) if not plan.empty else (RawHits(0, [], {}), False)
+    suggestion = plan.interpreted
+    corrected = False
+    # A 文号 is matched by its number, never "corrected" into same-sounding words.
+    fixed = catalog.plan(query, correct=True) if not plan.docnum_keys else plan
+    if fixed.interpreted and fixed.interpreted != plan.interpreted:
+        alt, alt_relaxed = _run(catalog, fixed, filters, depth)
+        # A correction replaces only words that are neither in the catalogue nor common words,
+        # so when it finds something it is what the citizen meant.
+        if alt.total:
+            plan, raw, relaxed, corrected = fixed, alt, alt_relaxed, True
+            suggestion = fixed.interpreted
+    dropped: list[str] = []
+    if raw.total == 0 and any(filters.values()):
+        loose, loose_relaxed = _run(catalog, plan, {}, depth)
+        if loose.total:
+            dropped = [name for name, values in filters.items() if values]
+            raw, relaxed = loose, loose_relaxed
+    hits = _rerank(catalog, plan, raw, limit)
+    related = catalog.related_questions(plan) if raw.total == 0 or relaxed else []
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(query=query, total=raw.total, took_ms=round(took, 2), relaxed=relaxed,
+                        suggestion=suggestion, hits=hits, facets=raw.facets, corrected=corrected,
+                        filters_dropped=dropped, related_questions=related)
+
+
+def _rerank(catalog: "Catalog", plan: Plan, raw: RawHits, limit: int) -> list[SearchHit]:
     meta = catalog.store.document_meta([doc_id for doc_id, _ in raw.hits])
+    phrase = "".join(g.label for g in plan.groups) if len(plan.groups) > 1 else ""
+    in_body: set[str] = set()
+    if len(phrase) >= 3:
+        ids = [doc_id for doc_id, _ in raw.hits[: limit * 2]]
+        marks = ",".join("?" * len(ids))
+        in_body = {r[0] for r in catalog.store.db.execute(
+            f"select id from documents where id in ({marks}) and instr(body, ?) > 0", [*ids, phrase])}
     ranked = []
     for doc_id, score in raw.hits:
         m = meta.get(doc_id)
         if m is None:
             continue
-        weight = settings.STATUS_WEIGHT.get(m["status"], 0.5)
-        ranked.append((score * weight, doc_id, m))
+        score *= settings.STATUS_WEIGHT.get(m["status"], 0.5)
+        if phrase and phrase in m["title"]:
+            score *= TITLE_PHRASE_BONUS
+        elif doc_id in in_body:
+            score *= BODY_PHRASE_BONUS
+        ranked.append((score, doc_id, m))
     ranked.sort(key=lambda t: (-t[0], t[1]))
-    hits = []
-    for score, doc_id, m in ranked[:limit]:
-        hits.append(SearchHit(
-            id=doc_id, title=m["title"], kind=m["kind"], domains=m["domains"], status=m["status"],
-            published=m["published"] or m["written"], score=round(score, 4),
-            snippet=snippet(catalog.store.body(doc_id), words)))
-    took = (time.perf_counter() - started) * 1000
-    return SearchResult(query=query, total=raw.total, took_ms=round(took, 2), relaxed=relaxed,
-                        suggestion=None, hits=hits, facets=raw.facets)
+    words = plan.highlight
+    return [SearchHit(id=doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
+                      status=m["status"], published=m["published"] or m["written"],
+                      score=round(score, 4), snippet=snippet(catalog.store.body(doc_id), words))
+            for score, doc_id, m in ranked[:limit]]
 
 
 def snippet(body: str, words: list[str], width: int = settings.SNIPPET_CHARS) -> str:

@@ -17,7 +17,7 @@ import sqlite_utils
 from catalog.errors import CatalogError
 from catalog.model import Attachment, Document, Domain, Faq, Item
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields of each package record that have a column; anything else a publisher adds is kept in `extra`.
 ITEM_FIELDS = ("id", "domain", "level1", "level2", "content", "basis", "time_limit", "subject",
@@ -63,8 +63,20 @@ def _create_v1(db: sqlite_utils.Database) -> None:
                           "signer": str, "unsigned": int, "counts": str})
 
 
+def _v2_vocabulary_and_suggestions(db: sqlite_utils.Database) -> None:
+    """Search aids derived from the catalogue at import: the vocabulary with pinyin keys (pinyin
+    queries, typo correction) and the suggestion keys shown while a citizen types."""
+    # one row per reading: a polyphonic word has several
+    db["vocab"].create({"word": str, "freq": int, "py": str, "fuzzy": str, "initials": str})
+    db["vocab"].create_index(["word"])
+    db["vocab"].create_index(["fuzzy"])
+    db["vocab"].create_index(["initials"])
+    db["suggest"].create({"key": str, "kind": str, "text": str, "ref": str, "weight": float})
+    db["suggest"].create_index(["key"])
+
+
 # version -> function that brings a db from version-1 to version
-MIGRATIONS = {1: _create_v1}
+MIGRATIONS = {1: _create_v1, 2: _v2_vocabulary_and_suggestions}
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -189,6 +201,14 @@ class Store:
             self.db.execute(f"delete from document_domains where document_id in ({marks})", chunk)
             self.db.execute(f"delete from document_items where document_id in ({marks})", chunk)
 
+    def replace_vocab(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.db["vocab"].delete_where()
+        self.db["vocab"].insert_all(rows, batch_size=5000)
+
+    def replace_suggestions(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.db["suggest"].delete_where()
+        self.db["suggest"].insert_all(rows, batch_size=5000)
+
     def replace_terms(self, lines: Iterable[list[str]]) -> None:
         self.db["terms"].delete_where()
         self.db["terms"].insert_all({"line": n, "words": _dumps(words)}
@@ -276,6 +296,14 @@ class Store:
     def faq(self, faq_id: str) -> Faq | None:
         rows = list(self.db.query("select * from faqs where id = ?", [faq_id]))
         return _faq(rows[0]) if rows else None
+
+    def faq_text(self) -> dict[str, str]:
+        """document id -> the questions (and variants) of the FAQs that cite it."""
+        out: dict[str, list[str]] = {}
+        for f in self.faqs():
+            for doc_id in f.documents:
+                out.setdefault(doc_id, []).extend([f.question, *f.variants])
+        return {k: "\n".join(v) for k, v in out.items()}
 
     def terms(self) -> list[list[str]]:
         return [json.loads(r[0]) for r in self.db.execute("select words from terms order by line")]

@@ -16,3 +16,15 @@ from pkgtools import Keys, make_keys  # noqa: E402
 def keys(tmp_path_factory) -> Keys:
     """A publisher key pair and a stranger's, made once per run."""
     return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """The bundled demo catalogue imported for real, once per run (through the CLI)."""
+    from pkgtools import REPO, run_cli
+
+    dd = tmp_path_factory.mktemp("demo") / "data"
+    r = run_cli("--data-dir", str(dd), "import", str(REPO / "resources/demo/demo.zip"),
+                "--trust", str(REPO / "resources/demo/demo.pub"))
+    assert r.returncode == 0, r.stderr
+    return dd

@@ -16,14 +16,6 @@ DEMO_PUB = REPO / "resources" / "demo" / "demo.pub"
 SHARED = REPO.parent / "shared"
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    dd = tmp_path_factory.mktemp("demo") / "data"
-    r = run_cli("--data-dir", str(dd), "import", str(DEMO), "--trust", str(DEMO_PUB))
-    assert r.returncode == 0, r.stderr
-    return dd
-
-
 def test_demo_key_fingerprint_is_the_documented_one():
     fp = fingerprint_file(DEMO_PUB)
     assert fp in (REPO / "README.md").read_text(encoding="utf-8")
