@@ -72,6 +72,29 @@ def index_tokens(text: str) -> Iterator[tuple[str, int, int]]:
                 yield bg, start + i, start + i + 2
 
 
+def parts_of(word: str) -> list[str]:
+    """What a long word must be made of in a text that does not hold it whole: the dictionary
+    words inside it that tile it (最低生活保障 -> 最低 生活 保障), from the segmenter's search mode,
+    which finds them even when the word itself has since become a user word; its two-character
+    parts when nothing tiles it."""
+    jieba = jieba_module()
+    spans = {(s, e): w for w, s, e in jieba.tokenize(word, mode="search") if 2 <= e - s < len(word)}
+    n = len(word)
+    # best[i]: (characters covered, pieces) for word[:i]
+    best: list[tuple[int, list[str]]] = [(0, [])] + [(-1, [])] * n
+    for i in range(n):
+        if best[i][0] < 0:
+            continue
+        nxt = (best[i][0], best[i][1])
+        if nxt[0] > best[i + 1][0]:
+            best[i + 1] = nxt  # leave one character uncovered
+        for (s, e), w in spans.items():
+            if s == i and best[i][0] + (e - s) > best[e][0]:
+                best[e] = (best[i][0] + (e - s), best[i][1] + [w])
+    covered, pieces = best[n]
+    return pieces if pieces and covered >= n - 1 else bigrams(word)
+
+
 def query_tokens(text: str) -> list[str]:
     """All word tokens of a query in order (stopwords included, punctuation dropped)."""
     jieba = jieba_module()

@@ -12,7 +12,7 @@ from pathlib import Path
 from catalog.analysis import add_user_words
 from catalog.datadir import DataDir
 from catalog.errors import NoCatalogue
-from catalog.index import WhooshEngine
+from catalog.engines import configured, engine_class
 from catalog.model import Status
 from catalog.store import Store
 
@@ -22,7 +22,7 @@ log = logging.getLogger("catalog")
 class Catalog:
     """The live catalogue of one data folder."""
 
-    def __init__(self, data_dir: DataDir, generation: str, store: Store, engine: WhooshEngine):
+    def __init__(self, data_dir: DataDir, generation: str, store: Store, engine):
         self.data_dir = data_dir
         self.generation = generation
         self.store = store
@@ -40,7 +40,7 @@ class Catalog:
             raise NoCatalogue("本机还没有目录。请由工作人员导入目录更新包。", f"no CURRENT in {data_dir.root}")
         gen = data_dir.generation_path(ptr.generation)
         store = Store.open_readonly(gen / "catalog.db")
-        engine = WhooshEngine(gen / "index")
+        engine = engine_class(store.meta().get("engine") or "whoosh")(gen / "index")
         cat = cls(data_dir, ptr.generation, store, engine)
         # The catalogue's own terms go into the segmenter so queries split like the index did.
         add_user_words(w for group in store.terms() for w in group)
@@ -130,7 +130,7 @@ def status(data_dir: DataDir | Path | str) -> Status:
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
     ptr = data_dir.pointer()
     if ptr.generation is None:
-        return Status(None, None, None, None, 0, 0, 0, 0, None, False, WhooshEngine.name)
+        return Status(None, None, None, None, 0, 0, 0, 0, None, False, configured())
     store = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db")
     try:
         meta, counts = store.meta(), store.counts()
@@ -149,5 +149,5 @@ def status(data_dir: DataDir | Path | str) -> Status:
         sequence=meta.get("sequence"), publisher=meta.get("publisher"), region=meta.get("region"),
         applied_at=meta.get("applied_at"), domains=counts["domains"], items=counts["items"],
         documents=counts["documents"], faqs=counts["faqs"], previous_sequence=previous,
-        unsigned=bool(meta.get("unsigned")), engine=WhooshEngine.name,
+        unsigned=bool(meta.get("unsigned")), engine=meta.get("engine") or "whoosh",
         created=meta.get("created"), signer=meta.get("signer"))

@@ -6,7 +6,6 @@ beside its store and is rebuilt from the store at any time.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from catalog import docnum
-from catalog.analysis import bigrams, index_tokens, is_cjk
+from catalog.analysis import index_tokens, is_cjk, parts_of
 from catalog.model import Document
 from catalog.query import Group
 
@@ -132,8 +131,11 @@ class WhooshEngine:
                         deletes: Iterable[str], progress: Progress | None = None,
                         total: int = 0, faq_text: dict[str, str] | None = None) -> "WhooshEngine":
         """The index at ``old`` with ``deletes`` removed and ``upserts`` added, written at ``new``;
-        ``old`` is left untouched (a kiosk may be searching it)."""
-        shutil.copytree(old, new)
+        ``old`` is left untouched (a kiosk may be searching it). whoosh writes new segment and TOC
+        files and never rewrites old ones, so unchanged segments are shared by hard links."""
+        from catalog.tantivy_engine import link_tree
+
+        link_tree(Path(old), Path(new))
         ix = windex.open_dir(str(new))
         writer = ix.writer(limitmb=128)
         try:
@@ -202,7 +204,8 @@ class WhooshEngine:
                   for name, field in FACET_FIELDS.items()}
         with self._index().searcher() as s:
             results = s.search(q, limit=limit, filter=flt, groupedby=facets, terms=False)
-            hits = [(hit["id"], float(hit.score)) for hit in results]
+            # with groupedby, whoosh hands back every hit whatever the limit
+            hits = [(hit["id"], float(hit.score)) for hit in results[:limit]]
             total = len(results)
             counts = {}
             for name in FACET_FIELDS:
@@ -219,7 +222,7 @@ class WhooshEngine:
             word = alt.text
             alternatives += [Q.Term(f, word, boost=alt.boost) for f in SEARCH_FIELDS]
             if len(word) >= 3 and is_cjk(word):
-                parts = bigrams(word)
+                parts = parts_of(word)
                 alternatives += [Q.And([Q.Term(f, p) for p in parts], boost=alt.boost * 0.8)
                                  for f in ("title", "body")]
         return Q.Or(alternatives)

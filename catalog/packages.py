@@ -26,7 +26,7 @@ from catalog.analysis import add_user_words
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import DataDir, Pointer
 from catalog.errors import CatalogError, PackageRefused
-from catalog.index import WhooshEngine
+from catalog.engines import configured, engine_class
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
 from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
@@ -359,9 +359,17 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
     build = data_dir.new_build_dir()
     checkpoint("build-dir")
     db_path = build / "catalog.db"
-    delta = pkg.kind == "delta"
     progress("store", 0, 1)
     before_faq_refs: dict[str, list[str]] = {}
+    # A delta updates the previous index in place of a copy, so it keeps that index's engine;
+    # a full package is built with the configured engine.
+    engine_name = configured()
+    if pkg.kind == "delta":
+        engine_name = (previous_meta or {}).get("engine") or "whoosh"
+        if engine_name != configured():
+            log.info("delta keeps engine %s (configured: %s)", engine_name, configured())
+    Engine = engine_class(engine_name)
+    delta = pkg.kind == "delta"
     if delta:
         Store.copy(old_gen / "catalog.db", db_path)
         store = Store.open_for_update(db_path)
@@ -383,7 +391,7 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             store.set_meta(sequence=m["sequence"], publisher=m["publisher"], region=m["region"],
                            kind=m["kind"], created=m.get("created"), applied_at=applied_at,
                            unsigned=pkg.signer is None, signer=pkg.signer,
-                           package_sha256=pkg.sha256)
+                           package_sha256=pkg.sha256, engine=engine_name)
             counts = store.counts()
             store.add_history({"sequence": m["sequence"], "publisher": m["publisher"],
                                "region": m["region"], "kind": m["kind"],
@@ -412,15 +420,15 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             touched |= previous_faq_docs(before_faq_refs, pkg)
             touched -= set(pkg.deleted["document"])
             upserts = [d for d in store.documents(sorted(touched))]
-            WhooshEngine.copy_and_update(old_gen / "index", build / "index", upserts,
+            Engine.copy_and_update(old_gen / "index", build / "index", upserts,
                                          pkg.deleted["document"], index_progress, len(upserts),
                                          faq_text=faq_text)
         else:
-            WhooshEngine.build(build / "index", store.documents(), doc_total, index_progress,
+            Engine.build(build / "index", store.documents(), doc_total, index_progress,
                                faq_text=faq_text)
         checkpoint("index-built")
-        _build_search_aids(store, build / "index")
-        _self_test(store, build / "index")
+        _build_search_aids(store, Engine(build / "index"))
+        _self_test(store, Engine(build / "index"))
     finally:
         store.close()
     progress("switch", 0, 1)
@@ -448,13 +456,12 @@ def previous_faq_docs(before: dict[str, list[str]], pkg: Package) -> set[str]:
     return {doc for fid in ids for doc in before.get(fid, [])}
 
 
-def _build_search_aids(store: Store, index_dir: Path) -> None:
+def _build_search_aids(store: Store, engine) -> None:
     """The vocabulary (pinyin, corrections) and the typing suggestions of the new generation."""
     from catalog import suggest, vocab
     from catalog.synonyms import Synonyms
 
     syn = Synonyms.for_catalogue(store.terms())
-    engine = WhooshEngine(index_dir)
     try:
         rows = vocab.build_rows(store, engine.lexicon(), syn.words())
     finally:
@@ -470,10 +477,9 @@ def _build_search_aids(store: Store, index_dir: Path) -> None:
         store.replace_suggestions(suggest.build_rows(store, sorted(terms.items())))
 
 
-def _self_test(store: Store, index_dir: Path) -> None:
+def _self_test(store: Store, engine) -> None:
     """Before the switch, the new generation must answer: the index holds exactly the store's
     documents and a search for a document's own title finds it."""
-    engine = WhooshEngine(index_dir)
     try:
         ids = store.ids("document")
         indexed = engine.all_ids()

@@ -22,3 +22,7 @@ SNIPPET_CHARS = 90            # characters of context in a snippet
 SNIPPET_MAX_SCAN = 200_000    # never scan more than this many characters of a body for a snippet
 RERANK_DEPTH = 60             # hits re-ranked by validity status
 STATUS_WEIGHT = {"现行有效": 1.0, "已修改": 0.6, "失效": 0.4, "废止": 0.4}
+
+# Full-text engine for new imports: "tantivy" or "whoosh" (the environment variable CATALOG_ENGINE
+# overrides). See README "Search engines" for the measurements behind the default.
+DEFAULT_ENGINE = "whoosh"

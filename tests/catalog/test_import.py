@@ -218,7 +218,7 @@ def test_self_test_refuses_an_index_that_disagrees_with_its_store(tmp_path):
     store.upsert("document", recs["document"])
     WhooshEngine.build(tmp_path / "short", store.documents(list(store.ids("document"))[:3]))
     with pytest.raises(CatalogError, match="自检失败"):
-        _self_test(store, tmp_path / "short")
+        _self_test(store, WhooshEngine(tmp_path / "short"))
     WhooshEngine.build(tmp_path / "full", store.documents())
-    _self_test(store, tmp_path / "full")  # the matching index passes
+    _self_test(store, WhooshEngine(tmp_path / "full"))  # the matching index passes
     store.close()
