@@ -55,7 +55,14 @@ def mb(nbytes: int) -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    """This process's own peak resident set size. On Linux VmHWM from /proc (ru_maxrss of a forked
+    child can carry its parent's peak); elsewhere ru_maxrss (KiB on Linux, bytes on macOS)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024, 1)
 

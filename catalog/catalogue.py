@@ -14,7 +14,7 @@ from catalog.datadir import DataDir
 from catalog.errors import NoCatalogue
 from catalog.engines import configured, engine_class
 from catalog.model import Status
-from catalog.store import Store
+from catalog.store import OldSchema, Store
 
 log = logging.getLogger("catalog")
 
@@ -39,11 +39,18 @@ class Catalog:
         if ptr.generation is None:
             raise NoCatalogue("本机还没有目录。请由工作人员导入目录更新包。", f"no CURRENT in {data_dir.root}")
         gen = data_dir.generation_path(ptr.generation)
-        store = Store.open_readonly(gen / "catalog.db")
+        try:
+            store = Store.open_readonly(gen / "catalog.db")
+        except OldSchema:
+            # written by an older version of this software: rebuild it, atomically, then open
+            from catalog.packages import upgrade
+
+            upgrade(data_dir)
+            return cls.open(data_dir)
         engine = engine_class(store.meta().get("engine") or "whoosh")(gen / "index")
         cat = cls(data_dir, ptr.generation, store, engine)
         # The catalogue's own terms go into the segmenter so queries split like the index did.
-        add_user_words(w for group in store.terms() for w in group)
+        add_user_words(store.user_words())
         return cat
 
     # query aids ---------------------------------------------------------------------------
@@ -131,7 +138,7 @@ def status(data_dir: DataDir | Path | str) -> Status:
     ptr = data_dir.pointer()
     if ptr.generation is None:
         return Status(None, None, None, None, 0, 0, 0, 0, None, False, configured())
-    store = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db")
+    store = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db", check_version=False)
     try:
         meta, counts = store.meta(), store.counts()
     finally:
@@ -140,7 +147,7 @@ def status(data_dir: DataDir | Path | str) -> Status:
     if ptr.previous:
         prev_db = data_dir.generation_path(ptr.previous) / "catalog.db"
         if prev_db.exists():
-            prev = Store.open_readonly(prev_db)
+            prev = Store.open_readonly(prev_db, check_version=False)
             try:
                 previous = prev.meta().get("sequence")
             finally:

@@ -154,15 +154,16 @@ class DataDir:
         fsync_dir(self.generations)
         return name
 
-    def collect_garbage(self) -> None:
+    def collect_garbage(self, staging: bool = True) -> None:
         """Remove builds that never finished and generations no pointer names.
 
         Call only while holding the import lock. On Windows a generation still open in a running
         kiosk cannot be removed; it is left for a later call.
         """
-        # Staging copies of packages left by a crash mid-import.
-        for child in self.root.glob("staging-*"):
-            shutil.rmtree(child, ignore_errors=True)
+        # Staging copies of packages left by a crash mid-import (not while an import uses one).
+        if staging:
+            for child in self.root.glob("staging-*"):
+                shutil.rmtree(child, ignore_errors=True)
         if not self.generations.exists():
             return
         ptr = self.pointer()

@@ -30,7 +30,7 @@ from catalog.engines import configured, engine_class
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
 from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
-from catalog.store import Store
+from catalog.store import SCHEMA_VERSION, OldSchema, Store
 from catalog.trust import install_key, trusted_keys
 
 log = logging.getLogger("catalog.packages")
@@ -299,7 +299,11 @@ def _open_current(data_dir: DataDir) -> Store | None:
     gen = data_dir.current_generation()
     if gen is None:
         return None
-    return Store.open_readonly(gen / "catalog.db")
+    try:
+        return Store.open_readonly(gen / "catalog.db")
+    except OldSchema:
+        _upgrade_locked(data_dir, None)
+        return Store.open_readonly(data_dir.current_generation() / "catalog.db")
 
 
 def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
@@ -409,7 +413,7 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         doc_total = counts["documents"]
         # The catalogue's own terms join the segmenter's dictionary before indexing, as they do
         # when the catalogue is opened for queries, so both sides split them alike.
-        add_user_words(w for group in store.terms() for w in group)
+        add_user_words(store.user_words())
         index_progress = lambda done, total: progress("index", done, total)  # noqa: E731
         faq_text = store.faq_text()
         if delta:
@@ -440,7 +444,7 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
     checkpoint("published")
     data_dir.set_pointer(Pointer(name, ptr.generation))
     checkpoint("switched")
-    data_dir.collect_garbage()
+    data_dir.collect_garbage(staging=False)
     _prune_packages(data_dir)
     progress("switch", 1, 1)
     return ImportReport(
@@ -463,12 +467,11 @@ def _build_search_aids(store: Store, engine) -> None:
 
     syn = Synonyms.for_catalogue(store.terms())
     try:
-        rows = vocab.build_rows(store, engine.lexicon(), syn.words())
+        freq = vocab.word_freqs(store, engine.lexicon(), syn.words())
     finally:
         engine.close()
     with store.db.conn:
-        store.replace_vocab(rows)
-        freq = {r["word"]: r["freq"] for r in rows}
+        store.replace_vocab(vocab.rows(freq))
         # terms worth suggesting: words of the catalogue's own groups and synonyms found in it
         terms = {w: 0.8 + min(freq.get(w, 0), 50) / 100 for g in store.terms() for w in g}
         for w in syn.words():
@@ -507,6 +510,50 @@ def _prune_packages(data_dir: DataDir) -> None:
             old.unlink(missing_ok=True)
 
 
+def upgrade(data_dir: DataDir | Path | str, progress: Progress | None = None) -> None:
+    """Rebuild the current generation for this version of the software (new schema, new index
+    fields, the configured engine), atomically like an import; the old one stays for roll back."""
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    with data_dir.import_lock():
+        data_dir.collect_garbage()
+        _upgrade_locked(data_dir, progress)
+
+
+def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
+    report = progress or (lambda stage, done, total: None)
+    ptr = data_dir.pointer()
+    old_gen = data_dir.generation_path(ptr.generation)
+    old = Store.open_readonly(old_gen / "catalog.db", check_version=False)
+    try:
+        version = old.db.execute("PRAGMA user_version").fetchone()[0]
+        sequence = old.meta()["sequence"]
+    finally:
+        old.close()
+    if version >= SCHEMA_VERSION:
+        return
+    log.info("upgrading generation %s from schema %s", ptr.generation, version)
+    build = data_dir.new_build_dir()
+    Store.copy(old_gen / "catalog.db", build / "catalog.db")
+    store = Store.open_for_update(build / "catalog.db")
+    try:
+        engine_name = configured()
+        if (old_gen / "files").exists():
+            shutil.copytree(old_gen / "files", build / "files")
+        add_user_words(store.user_words())
+        Engine = engine_class(engine_name)
+        Engine.build(build / "index", store.documents(), store.counts()["documents"],
+                     lambda d, t: report("index", d, t), faq_text=store.faq_text())
+        with store.db.conn:
+            store.set_meta(engine=engine_name)
+        _build_search_aids(store, Engine(build / "index"))
+        _self_test(store, Engine(build / "index"))
+    finally:
+        store.close()
+    name = data_dir.publish_build(build, sequence)
+    data_dir.set_pointer(Pointer(name, ptr.generation))
+    data_dir.collect_garbage(staging=False)
+
+
 @dataclass
 class RollbackReport:
     from_sequence: int
@@ -522,8 +569,8 @@ def rollback(data_dir: DataDir | Path | str) -> RollbackReport:
             raise CatalogError("本机还没有目录，无法回退。")
         if ptr.previous is None or not (data_dir.generation_path(ptr.previous) / "catalog.db").exists():
             raise CatalogError("没有可以回退的上一版目录。")
-        now = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db")
-        prev = Store.open_readonly(data_dir.generation_path(ptr.previous) / "catalog.db")
+        now = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db", check_version=False)
+        prev = Store.open_readonly(data_dir.generation_path(ptr.previous) / "catalog.db", check_version=False)
         try:
             report = RollbackReport(now.meta()["sequence"], prev.meta()["sequence"])
         finally:

@@ -57,22 +57,30 @@ def word_keys(word: str) -> tuple[str, str, str]:
     return "".join(sy), fuzzy_key(sy), initials(sy)
 
 
+@lru_cache(maxsize=65536)
+def char_readings(ch: str) -> tuple[str, ...]:
+    """Every toneless reading of one character, the most common first."""
+    from pypinyin import Style, pinyin
+
+    return tuple(dict.fromkeys(p.replace("ü", "v") for p in
+                               pinyin(ch, style=Style.NORMAL, heteronym=True, errors="default")[0]))
+
+
+def quick_syllables(text: str) -> list[str]:
+    """Each character's most common reading: no phrase analysis, for keys built in bulk
+    (suggestions) where a rare polyphone reading costs little."""
+    return [char_readings(ch)[0] for ch in text]
+
+
 def word_readings(word: str, limit: int = 4) -> list[tuple[str, str, str]]:
     """Keys of the word's likely reading and of other readings of its polyphonic characters
     (献血: xian xie as pypinyin reads it, and xian xue as people type it), at most ``limit``."""
     from itertools import product
 
-    from pypinyin import Style, pinyin
-
-    per_char = [[s.replace("ü", "v") for s in opts][:3]
-                for opts in pinyin(word, style=Style.NORMAL, heteronym=True, errors="default")]
-    if len(per_char) != len(word):
-        return [word_keys(word)]
-    # per character readings (the phrase table may pin one reading for the whole word)
-    per_char = [list(dict.fromkeys(opts + [p.replace("ü", "v") for p in
-                                          pinyin(ch, style=Style.NORMAL, heteronym=True)[0]]))[:3]
-                for opts, ch in zip(per_char, word)]
     out = [word_keys(word)]
+    per_char = [char_readings(ch)[:3] for ch in word]
+    if all(len(r) == 1 for r in per_char):
+        return out
     for combo in product(*per_char):
         keys = ("".join(combo), fuzzy_key(combo), initials(combo))
         if keys not in out:

@@ -25,4 +25,4 @@ STATUS_WEIGHT = {"现行有效": 1.0, "已修改": 0.6, "失效": 0.4, "废止":
 
 # Full-text engine for new imports: "tantivy" or "whoosh" (the environment variable CATALOG_ENGINE
 # overrides). See README "Search engines" for the measurements behind the default.
-DEFAULT_ENGINE = "whoosh"
+DEFAULT_ENGINE = "tantivy"

@@ -6,6 +6,7 @@ store is written once while a package is applied and only read after that.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,10 @@ from typing import Any
 import sqlite_utils
 
 from catalog.errors import CatalogError
+
+
+class OldSchema(CatalogError):
+    """The store was written by an older version of the software and must be upgraded."""
 from catalog.model import Attachment, Document, Domain, Faq, Item
 
 SCHEMA_VERSION = 2
@@ -116,17 +121,25 @@ class Store:
         return cls(db, Path(path))
 
     @classmethod
-    def open_readonly(cls, path: Path) -> "Store":
-        """Open a published generation. It never changes, so SQLite may skip all locking."""
+    def open_readonly(cls, path: Path, check_version: bool = True) -> "Store":
+        """Open a published generation. It never changes, so SQLite may skip all locking.
+
+        A generation written by an older version of the software raises OldSchema (the caller
+        rebuilds it: ``catalog.packages.upgrade``) unless ``check_version`` is false, which is
+        enough to read its meta and counts."""
         if not Path(path).exists():
             raise CatalogError("目录数据文件不见了，请重新导入目录更新包。", f"missing {path}")
         uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         db = sqlite_utils.Database(conn)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            raise CatalogError("目录数据的版本与本软件不符，请重新导入目录更新包。",
-                               f"schema {version} != {SCHEMA_VERSION}")
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise CatalogError("目录数据来自更新版本的软件，请升级查询机软件。",
+                               f"schema {version} > {SCHEMA_VERSION}")
+        if version < SCHEMA_VERSION and check_version:
+            conn.close()
+            raise OldSchema("目录数据需要升级。", f"schema {version} < {SCHEMA_VERSION}")
         return cls(db, Path(path))
 
     def close(self) -> None:
@@ -224,7 +237,7 @@ class Store:
         cols = [c.name for c in self.db[table].columns]
         out = {}
         for row in self.db.execute(f"select {', '.join(cols)} from {table}"):
-            out[row[0]] = _dumps(list(row))
+            out[row[0]] = hashlib.blake2b(_dumps(list(row)).encode("utf-8"), digest_size=16).hexdigest()
         return out
 
     def domains(self) -> list[Domain]:
@@ -296,6 +309,18 @@ class Store:
     def faq(self, faq_id: str) -> Faq | None:
         rows = list(self.db.query("select * from faqs where id = ?", [faq_id]))
         return _faq(rows[0]) if rows else None
+
+    def user_words(self) -> set[str]:
+        """The catalogue's own terms, so the segmenter keeps them whole: synonym groups, domain and
+        标准目录 item names, and short document titles."""
+        words = {w for group in self.terms() for w in group}
+        words |= {d.name for d in self.domains()}
+        for row in self.db.execute("select level1, level2 from items"):
+            words |= {x for x in row if x}
+        for (title,) in self.db.execute("select title from documents where length(title) <= 20"):
+            if " " not in title:
+                words.add(title)
+        return {w for w in words if 2 <= len(w) <= 20 and " " not in w}
 
     def faq_text(self) -> dict[str, str]:
         """document id -> the questions (and variants) of the FAQs that cite it."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog.pinyin import syllables
+from catalog.pinyin import quick_syllables
 from catalog.store import Store
 
 _STRIP = re.compile(r"^(中华人民共和国|[\u4e00-\u9fff]{2,3}(?:省|市|自治区|特别行政区))")
@@ -31,28 +31,28 @@ def _keys(text: str) -> set[str]:
     for t in {text, short}:
         head = [c for c in t[:_KEY_CHARS] if "\u3400" <= c <= "\u9fff"]
         if len(head) >= 2:
-            sy = syllables("".join(head))
+            sy = quick_syllables("".join(head))
             out.add("".join(sy))
             out.add("".join(s[0] for s in sy))
     return {k for k in out if k}
 
 
-def build_rows(store: Store, term_words: list[tuple[str, float]]) -> list[dict]:
-    rows = []
+def build_rows(store: Store, term_words: list[tuple[str, float]]):
+    """Suggestion rows, generated (a county catalogue has tens of thousands of titles)."""
 
-    def add(text, kind, ref, weight):
+    def rows(text, kind, ref, weight):
         for key in _keys(text):
-            rows.append({"key": key, "kind": kind, "text": text, "ref": ref, "weight": weight})
+            yield {"key": key, "kind": kind, "text": text, "ref": ref, "weight": weight}
 
     for d in store.domains():
-        add(d.name, "domain", d.id, 3.0)
+        yield from rows(d.name, "domain", d.id, 3.0)
     for f in store.faqs():
-        add(f.question.rstrip("？?"), "faq", f.id, 2.0)
-    for doc_id, title, status in store.db.execute("select id, title, status from documents"):
-        add(title, "document", doc_id, 1.0 if status == "现行有效" else 0.4)
+        yield from rows(f.question.rstrip("？?"), "faq", f.id, 2.0)
+    titles = store.db.execute("select id, title, status from documents").fetchall()
+    for doc_id, title, status in titles:
+        yield from rows(title, "document", doc_id, 1.0 if status == "现行有效" else 0.4)
     for word, weight in term_words:
-        add(word, "term", None, weight)
-    return rows
+        yield from rows(word, "term", None, weight)
 
 
 def suggest(store: Store, prefix: str, limit: int = 8) -> list[Suggestion]:

@@ -25,7 +25,7 @@ from catalog.query import Group
 
 TEXT_FIELDS = {"title": 4.0, "doc_number": 3.0, "issuer": 1.5, "faq": 2.0, "body": 1.0}
 FAST_FIELDS = ("domains", "kind", "status", "year", "issuer_name")
-HEAP = 128 * 1024 * 1024
+HEAP = 64 * 1024 * 1024  # tantivy's indexing buffer: flushes a segment when full
 
 
 def _schema() -> tantivy.Schema:

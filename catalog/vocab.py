@@ -20,9 +20,10 @@ MAX_SPAN = 6  # syllables in one vocabulary word
 COMMON_WORD_FREQ = 100  # jieba dictionary frequency above which a word is never "corrected"
 
 
-def build_rows(store: Store, lexicon: Iterable[tuple[str, int]], synonym_words: Iterable[str]) -> list[dict]:
-    """Vocabulary rows: words of the index that are real words (jieba's dictionary, the
-    catalogue's terms, words of titles), plus every synonym word, with document frequencies."""
+def word_freqs(store: Store, lexicon: Iterable[tuple[str, int]], synonym_words: Iterable[str]) -> dict[str, int]:
+    """The vocabulary: words of the index that are real words (jieba's dictionary, the
+    catalogue's terms and names, words of titles), plus every synonym word, with document
+    frequencies."""
     jieba = jieba_module()
     dictionary = jieba.dt.FREQ
     freq: dict[str, int] = {}
@@ -46,11 +47,14 @@ def build_rows(store: Store, lexicon: Iterable[tuple[str, int]], synonym_words: 
     for word in synonym_words:
         if _CJK_WORD.match(word):
             freq.setdefault(word, 0)
-    rows = []
+    return freq
+
+
+def rows(freq: dict[str, int]):
+    """Table rows of the vocabulary: one per reading of each word."""
     for word, df in freq.items():
         for py, fz, ini in word_readings(word):
-            rows.append({"word": word, "freq": df, "py": py, "fuzzy": fz, "initials": ini})
-    return rows
+            yield {"word": word, "freq": df, "py": py, "fuzzy": fz, "initials": ini}
 
 
 @dataclass

@@ -6,6 +6,7 @@ import pytest
 
 from catalog.catalogue import Catalog, status
 from catalog.datadir import DataDir
+from catalog.engines import configured
 from catalog.errors import CatalogError
 from catalog.packages import import_package, rollback
 from catalog.store import SCHEMA_VERSION, Store
@@ -24,7 +25,7 @@ def test_import_then_status_counts(tmp_path, keys, v1):
     assert len(report.changes["document"].added) == 5
     st = status(dd)
     assert (st.domains, st.items, st.documents, st.faqs) == (27, 39, 5, 2)
-    assert st.sequence == 1 and st.previous_sequence is None and st.engine == "whoosh"
+    assert st.sequence == 1 and st.previous_sequence is None and st.engine == configured()
 
 
 def test_status_json_contract(tmp_path, keys, v1):
