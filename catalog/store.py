@@ -303,6 +303,25 @@ class Store:
             "select document_id from document_items where item_id = ? order by document_id",
             [item_id])]
 
+    def latest_documents(self, limit: int = 5) -> list[dict[str, Any]]:
+        """The most recently published or written documents (light metadata), newest first."""
+        rows = self.db.execute(
+            "select id from documents where coalesce(published, written) is not null "
+            "order by coalesce(published, written) desc, id limit ?", [limit]).fetchall()
+        ids = [r[0] for r in rows]
+        meta = self.document_meta(ids)
+        return [meta[i] for i in ids]
+
+    def interpretations_of(self, doc_id: str) -> list[dict[str, Any]]:
+        """政策解读 documents that explain ``doc_id``."""
+        ids = [r[0] for r in self.db.execute(
+            "select id from documents where interprets = ? order by id", [doc_id])]
+        meta = self.document_meta(ids)
+        return [meta[i] for i in ids]
+
+    def faqs_citing(self, doc_id: str) -> list[Faq]:
+        return [f for f in self.faqs() if doc_id in f.documents]
+
     def faqs(self) -> list[Faq]:
         return [_faq(r) for r in self.db.query("select * from faqs order by id")]
 

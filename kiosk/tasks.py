@@ -39,6 +39,22 @@ class _Task(QRunnable):
 
 
 _alive: set[_Task] = set()
+_pool: QThreadPool | None = None
+
+
+def pool() -> QThreadPool:
+    """One worker thread for catalogue calls: they are short, and one thread keeps the SQLite
+    connection and the index reader to one caller at a time."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+def wait_idle(msecs: int = 30000) -> bool:
+    """Wait for queued catalogue calls (tests, screenshots, shutdown)."""
+    return pool().waitForDone(msecs)
 
 
 def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
@@ -58,4 +74,4 @@ def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
     if on_progress is not None:
         task.signals.progress.connect(on_progress)
     task.setAutoDelete(True)
-    QThreadPool.globalInstance().start(task)
+    pool().start(task)

@@ -1,57 +1,181 @@
-"""The main window. A first, working placeholder: the full screens come with the kiosk issue."""
+"""The kiosk window: a header (home, back, 长辈模式), the screens, and the kiosk behaviour —
+full screen, no way out for citizens, an idle countdown that resets everything, and a hidden
+gesture plus PIN for staff."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QProgressBar, QPushButton, QVBoxLayout, QWidget)
+import logging
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMainWindow, QProgressBar, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from catalog.catalogue import Catalog
 from catalog.datadir import DataDir
 from catalog.packages import STAGES
 from kiosk import tasks
 from kiosk.bootstrap import open_catalog
+from kiosk.screens.document import DocumentScreen
+from kiosk.screens.domain import DomainScreen
+from kiosk.screens.faq import FaqScreen
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.results import ResultsScreen
+from kiosk.settings import Settings
+from kiosk.style import stylesheet
+from kiosk.theme import ELDER, NORMAL
+
+log = logging.getLogger("kiosk")
+
+INPUT_EVENTS = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin,
+                QEvent.TouchUpdate, QEvent.KeyPress, QEvent.Wheel}
+STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0
+
+
+class IdleWatcher(QObject):
+    """Any touch anywhere restarts the idle timer (presses count, not only moves)."""
+
+    def __init__(self, on_input, parent: QObject):
+        # owned by its window: when the window goes, Qt removes the filter from the application
+        super().__init__(parent)
+        self.on_input = on_input
+
+    def eventFilter(self, obj, event):
+        if event.type() in INPUT_EVENTS:
+            self.on_input()
+        return False
+
+
+class Overlay(QFrame):
+    """A dimmed layer over the whole window with a dialog in the middle."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignCenter)
+        self.dialog = QFrame()
+        self.dialog.setObjectName("dialog")
+        self.box = QVBoxLayout(self.dialog)
+        self.box.setContentsMargins(40, 32, 40, 32)
+        self.box.setSpacing(20)
+        outer.addWidget(self.dialog)
+        self.hide()
+
+    def open(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: DataDir, demo: bool):
+    def __init__(self, data_dir: DataDir, demo: bool, settings: Settings | None = None,
+                 kiosk_mode: bool = False):
         super().__init__()
-        self.setWindowTitle("政务公开专区查询机")
+        self.data_dir = data_dir
+        self.settings = settings or Settings()
+        self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
+        self.domain_names: dict[str, str] = {}
+        self.elder = False
+        self.theme = NORMAL
+        self.history: list[tuple[str, tuple]] = []
+        self._allow_close = False
+        self._staff_taps: list[float] = []
+        self.setWindowTitle("政务公开专区查询机")
+        if kiosk_mode:
+            self.setWindowFlags(Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
+
         root = QWidget()
         lay = QVBoxLayout(root)
-        lay.setContentsMargins(32, 24, 32, 24)
-        title = QLabel("政务公开专区")
-        title.setFont(QFont(title.font().family(), 28, QFont.Bold))
-        self.info = QLabel("正在准备目录…")
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self._header())
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
-        row = QHBoxLayout()
-        self.box = QLineEdit()
-        self.box.setPlaceholderText("输入要查找的内容，如：低保、户口、义务教育")
-        self.box.setMinimumHeight(56)
-        self.box.setEnabled(False)
-        self.go = QPushButton("搜索")
-        self.go.setMinimumSize(120, 56)
-        self.go.setEnabled(False)
-        row.addWidget(self.box, 1)
-        row.addWidget(self.go)
-        self.results = QListWidget()
-        self.results.setWordWrap(True)
-        for w in (title, self.info, self.progress):
-            lay.addWidget(w)
-        lay.addLayout(row)
-        lay.addWidget(self.results, 1)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        lay.addWidget(self.progress)
+        self.stack = QStackedWidget()
+        lay.addWidget(self.stack, 1)
         self.setCentralWidget(root)
-        f = self.font()
-        f.setPointSize(16)
-        self.setFont(f)
-        self.box.returnPressed.connect(self.search)
-        self.go.clicked.connect(self.search)
+
+        self.home = HomeScreen(self)
+        self.results = ResultsScreen(self)
+        self.document = DocumentScreen(self)
+        self.domain = DomainScreen(self)
+        self.faq = FaqScreen(self)
+        self.screens = {"home": self.home, "results": self.results, "document": self.document,
+                        "domain": self.domain, "faq": self.faq}
+        for s in self.screens.values():
+            self.stack.addWidget(s)
+        self._attach_keyboards()
+        self.home.search.setEnabled(False)
+        self.current = "home"
+        self._build_overlays()
+        self.apply_theme()
+
+        self.idle_timer = QTimer(self, singleShot=True)
+        self.idle_timer.timeout.connect(self.start_countdown)
+        self.countdown_timer = QTimer(self, interval=1000)
+        self.countdown_timer.timeout.connect(self._tick)
+        self.watcher = IdleWatcher(self.touched, self)
+        QApplication.instance().installEventFilter(self.watcher)
+        self.touched()
+
+        self.info.setText("正在准备目录…")
         tasks.run(lambda progress: open_catalog(data_dir, demo, progress), self._ready,
                   self._failed, self._progress)
 
+    # header --------------------------------------------------------------------------------
+    def _header(self) -> QWidget:
+        bar = QFrame()
+        bar.setObjectName("header")
+        h = QHBoxLayout(bar)
+        h.setContentsMargins(24, 8, 24, 8)
+        self.home_btn = self._nav_button("⌂ 首页", self.go_home)
+        self.back_btn = self._nav_button("← 返回", self.go_back)
+        self.title = QLabel("政务公开专区")
+        self.title.setObjectName("heading")
+        self.title.mousePressEvent = lambda _e: self._staff_tap()
+        self.info = QLabel("")
+        self.info.setObjectName("muted")
+        self.info.setWordWrap(True)
+        # the catalogue line gives way (wraps) before the buttons ever shrink
+        self.info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.elder_btn = self._nav_button("长辈模式", self.toggle_elder)
+        self.elder_btn.setCheckable(True)
+        h.addWidget(self.home_btn)
+        h.addWidget(self.back_btn)
+        h.addSpacing(16)
+        h.addWidget(self.title)
+        h.addSpacing(16)
+        h.addWidget(self.info, 1)
+        h.addWidget(self.elder_btn)
+        return bar
+
+    def _nav_button(self, text, slot) -> QPushButton:
+        b = QPushButton(text)
+        b.setFocusPolicy(Qt.NoFocus)
+        b.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Fixed)
+        b.clicked.connect(slot)
+        return b
+
+    def _attach_keyboards(self) -> None:
+        try:
+            from kiosk.widgets.keyboard import PinyinKeyboard
+        except ImportError:  # pragma: no cover - the keyboard module ships with the app
+            return
+        for screen in (self.home, self.results):
+            kb = PinyinKeyboard()
+            screen.bottom.addWidget(kb)
+            kb.hide()
+            kb.submitted.connect(screen.search.submit)
+            screen.search.attach_keyboard(kb)
+        self.keyboards = [self.home.search.keyboard, self.results.search.keyboard]
+
+    # start-up ------------------------------------------------------------------------------
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.info.setText(STAGES.get(stage, stage) + "…")
         if total > 1:
@@ -61,28 +185,228 @@ class MainWindow(QMainWindow):
     def _ready(self, cat: Catalog) -> None:
         self.catalog = cat
         meta = cat.store.meta()
-        self.info.setText(f"目录：{meta.get('publisher')}　第 {meta.get('sequence')} 版")
+        self.domain_names = {d.id: d.name for d in cat.store.domains()}
+        date = (meta.get("created") or "")[:10]
+        self.info.setText(f"目录：{meta.get('publisher')}　第 {meta.get('sequence')} 版"
+                          + (f"　{date}" if date else ""))
         self.progress.hide()
-        self.box.setEnabled(True)
-        self.go.setEnabled(True)
-        self.box.setFocus()
+        self.home.search.setEnabled(True)
+        for kb in getattr(self, "keyboards", []):
+            if hasattr(kb, "set_candidate_source"):
+                from catalog import ime
+
+                kb.set_candidate_source(lambda s, c=cat: ime.candidates(c.store, s))
+        self.home.load()
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
         self.info.setText(getattr(exc, "message", None) or "目录暂时无法使用，请联系工作人员。")
 
-    def search(self) -> None:
-        if self.catalog is None or not self.box.text().strip():
-            return
-        cat, q = self.catalog, self.box.text().strip()
-        tasks.run(lambda progress: cat.search(q), self._show)
+    # navigation ----------------------------------------------------------------------------
+    def _show(self, name: str, args: tuple = (), push: bool = True) -> None:
+        if push and (name, args) != (self.current, getattr(self, "_current_args", ())):
+            self.history.append((self.current, getattr(self, "_current_args", ())))
+        self.current, self._current_args = name, args
+        screen = self.screens[name]
+        self.stack.setCurrentWidget(screen)
+        self.back_btn.setEnabled(bool(self.history))
 
-    def _show(self, result) -> None:
-        self.results.clear()
-        if not result.hits:
-            self.results.addItem("没有找到相关文件。请换个说法试试。")
+    def show_results(self, query: str) -> None:
+        self._show("results", ("q", query))
+        self.results.run(query)
+
+    def show_listing(self, title: str, ids: list[str]) -> None:
+        self._show("results", ("list", title, tuple(ids)))
+        self.results.show_listing(title, list(ids))
+
+    def show_document(self, doc_id: str) -> None:
+        self._show("document", (doc_id,))
+        self.document.reset()
+        self.document.open(doc_id)
+
+    def show_domain(self, domain_id: str) -> None:
+        self._show("domain", (domain_id,))
+        self.domain.reset()
+        self.domain.open(domain_id)
+
+    def show_faq(self, faq_id: str) -> None:
+        self._show("faq", (faq_id,))
+        self.faq.open(faq_id)
+
+    def go_back(self) -> None:
+        if not self.history:
             return
-        for h in result.hits:
-            item = QListWidgetItem(f"{h.title}　[{h.status}]\n{h.snippet.replace('【', '').replace('】', '')}")
-            item.setData(Qt.UserRole, h.id)
-            self.results.addItem(item)
+        name, args = self.history.pop()
+        self._show(name, args, push=False)
+        if name == "results" and args and args[0] == "q" and self.results.query != args[1]:
+            self.results.run(args[1])
+        elif name == "results" and args and args[0] == "list":
+            self.results.show_listing(args[1], list(args[2]))
+        elif name == "document" and (self.document.doc is None or self.document.doc.id != args[0]):
+            self.document.open(args[0])
+        elif name == "domain" and (self.domain.domain is None or self.domain.domain.id != args[0]):
+            self.domain.open(args[0])
+        elif name == "faq":
+            self.faq.open(args[0])
+
+    def go_home(self) -> None:
+        self.history.clear()
+        self._show("home", (), push=False)
+
+    # 长辈模式 -------------------------------------------------------------------------------
+    def toggle_elder(self) -> None:
+        self.set_elder(not self.elder)
+
+    def set_elder(self, on: bool) -> None:
+        self.elder = on
+        self.elder_btn.setChecked(on)
+        self.theme = ELDER if on else NORMAL
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        QApplication.instance().setStyleSheet(stylesheet(self.theme))
+        for s in self.screens.values():
+            s.apply_theme(self.theme)
+        for kb in getattr(self, "keyboards", []):
+            if hasattr(kb, "apply_theme"):
+                kb.apply_theme(self.theme)
+
+    # idle reset ----------------------------------------------------------------------------
+    def touched(self) -> None:
+        if self.countdown_timer.isActive():
+            return  # the countdown's own button decides
+        self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+
+    def start_countdown(self) -> None:
+        self._left = self.settings.countdown_s
+        self._tick_label()
+        self.countdown.open()
+        self.countdown_timer.start()
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if self._left <= 0:
+            self.countdown_timer.stop()
+            self.countdown.hide()
+            self.reset_all()
+            self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+        else:
+            self._tick_label()
+
+    def _tick_label(self) -> None:
+        self.countdown_text.setText(f"{self._left} 秒后将回到首页，并清除您刚才查看的内容。")
+
+    def keep_going(self) -> None:
+        self.countdown_timer.stop()
+        self.countdown.hide()
+        self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+
+    def reset_all(self) -> None:
+        """Everything the last person did goes: query, filters, open document, scroll positions,
+        typed text, elder mode, open dialogs; back to the home screen."""
+        for s in self.screens.values():
+            s.reset()
+        self.pin.hide()
+        self.staff.hide()
+        self.pin_box.clear()
+        self.set_elder(False)
+        self.go_home()
+        log.info("idle reset")
+
+    # overlays: countdown, PIN, staff ----------------------------------------------------------
+    def _build_overlays(self) -> None:
+        self.countdown = Overlay(self)
+        self.countdown.box.addWidget(self._big_label("还需要更多时间吗？"))
+        self.countdown_text = QLabel()
+        self.countdown_text.setWordWrap(True)
+        self.countdown.box.addWidget(self.countdown_text)
+        more = QPushButton("需要，继续使用")
+        more.setObjectName("primary")
+        more.clicked.connect(self.keep_going)
+        self.countdown.box.addWidget(more)
+
+        self.pin = Overlay(self)
+        self.pin.box.addWidget(self._big_label("工作人员验证"))
+        self.pin_box = QLineEdit()
+        self.pin_box.setEchoMode(QLineEdit.Password)
+        self.pin_box.setReadOnly(True)
+        self.pin.box.addWidget(self.pin_box)
+        self.pin_msg = QLabel("请输入工作人员密码")
+        self.pin.box.addWidget(self.pin_msg)
+        pad = QGridLayout()
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清除", "0", "确定"]
+        self.pin_keys = {}
+        for n, k in enumerate(keys):
+            b = QPushButton(k)
+            b.setFocusPolicy(Qt.NoFocus)
+            b.clicked.connect(lambda _c=False, k=k: self._pin_key(k))
+            self.pin_keys[k] = b
+            pad.addWidget(b, n // 3, n % 3)
+        self.pin.box.addLayout(pad)
+        cancel = QPushButton("取消")
+        cancel.clicked.connect(lambda: (self.pin.hide(), self.pin_box.clear()))
+        self.pin.box.addWidget(cancel)
+
+        self.staff = Overlay(self)
+        self.staff.box.addWidget(self._big_label("工作人员"))
+        self.staff.box.addWidget(QLabel("目录更新、使用统计和设置将在后续版本中提供。"))
+        quit_btn = QPushButton("退出查询机程序")
+        quit_btn.setObjectName("primary")
+        quit_btn.clicked.connect(self.staff_quit)
+        self.staff.box.addWidget(quit_btn)
+        back = QPushButton("返回查询机")
+        back.clicked.connect(self.staff.hide)
+        self.staff.box.addWidget(back)
+
+    def _big_label(self, text: str) -> QLabel:
+        w = QLabel(text)
+        w.setObjectName("heading")
+        return w
+
+    def _staff_tap(self) -> None:
+        now = time.monotonic()
+        self._staff_taps = [t for t in self._staff_taps if now - t < STAFF_TAP_WINDOW_S] + [now]
+        if len(self._staff_taps) >= STAFF_TAPS:
+            self._staff_taps.clear()
+            self.pin_msg.setText("请输入工作人员密码")
+            self.pin_box.clear()
+            self.pin.open()
+
+    def _pin_key(self, key: str) -> None:
+        if key == "清除":
+            self.pin_box.clear()
+        elif key == "确定":
+            if self.settings.check_pin(self.pin_box.text()):
+                self.pin.hide()
+                self.pin_box.clear()
+                self.staff.open()
+            else:
+                self.pin_box.clear()
+                self.pin_msg.setText("密码不正确，请重新输入。")
+        elif len(self.pin_box.text()) < 12:
+            self.pin_box.setText(self.pin_box.text() + key)
+
+    def staff_quit(self) -> None:
+        self._allow_close = True
+        self.close()
+
+    # lockdown ------------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        if self._allow_close or not self.kiosk_mode:
+            event.accept()
+            if self._allow_close:
+                QApplication.instance().quit()
+        else:
+            event.ignore()  # Alt+F4, the window manager's close: a citizen cannot leave
+
+    def keyPressEvent(self, event) -> None:
+        if self.kiosk_mode and event.key() in (Qt.Key_Escape, Qt.Key_F4, Qt.Key_F11):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        for o in (self.countdown, self.pin, self.staff):
+            if o.isVisible():
+                o.setGeometry(self.rect())

@@ -1,31 +1,193 @@
-"""The placeholder window, driven through real widgets: it opens a real catalogue in the background
-and searches it when a query is typed."""
+"""The kiosk window driven through its real widgets on a real catalogue: search, open a result,
+open a domain and an item, back and home; idle reset; lockdown; the staff PIN gate."""
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from catalog.datadir import DataDir
 from catalog.packages import import_package
+from kiosk import tasks
+from kiosk.settings import Settings
 from kiosk.window import MainWindow
 from pkgtools import build, records
 
 
-def test_window_searches_real_catalogue(qtbot, tmp_path, keys):
-    dd = tmp_path / "data"
-    import_package(dd, build(tmp_path, "v", records(25), key=keys.key), trust=[keys.pub])
-    win = MainWindow(DataDir(dd), demo=False)
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, keys):
+    tmp = tmp_path_factory.mktemp("kiosk")
+    dd = tmp / "data"
+    import_package(dd, build(tmp, "v", records(25), key=keys.key), trust=[keys.pub])
+    return DataDir(dd)
+
+
+def make_window(qtbot, data, **settings):
+    win = MainWindow(data, demo=False, settings=Settings(**settings), kiosk_mode=True)
     qtbot.addWidget(win)
-    assert not win.box.isEnabled()  # usable only once the catalogue is ready
+    win.resize(1920, 1080)
+    win.show()
     qtbot.waitUntil(lambda: win.catalog is not None, timeout=30000)
-    assert win.box.isEnabled() and "第 1 版" in win.info.text()
-    win.box.setText("户口")  # QTest.keyClicks aborts on CJK characters; the on-screen keyboard comes later
-    qtbot.keyClick(win.box, Qt.Key_Return)
-    qtbot.waitUntil(lambda: win.results.count() > 0, timeout=10000)
-    assert win.results.item(0).text().startswith("户口登记条例")
+    qtbot.waitUntil(lambda: bool(getattr(win.home, "tiles", None)), timeout=10000)
+    return win
 
 
-def test_window_on_empty_data_dir_says_so(qtbot, tmp_path):
-    win = MainWindow(DataDir(tmp_path / "empty"), demo=False)
+def settle(qtbot):
+    tasks.wait_idle()
+    qtbot.wait(30)
+    tasks.wait_idle()
+    qtbot.wait(30)
+
+
+def tap(qtbot, widget):
+    assert widget.isVisible() and widget.isEnabled(), widget
+    qtbot.mouseClick(widget, Qt.LeftButton)
+    settle(qtbot)
+
+
+def buttons(screen, text_part):
+    return [b for b in screen.findChildren(QPushButton) if text_part in b.text() and b.isVisible()]
+
+
+def test_first_screen_shows_domains_and_catalogue(qtbot, data):
+    win = make_window(qtbot, data)
+    assert len(win.home.tiles) == 26
+    assert "第 1 版" in win.info.text()
+    assert all(t.height() >= 48 and t.width() >= 48 for t in win.home.tiles)
+
+
+def test_search_open_result_back_and_home(qtbot, data):
+    win = make_window(qtbot, data)
+    win.home.search.box.setText("户口")  # typing through the on-screen keyboard: test_keyboard.py
+    tap(qtbot, win.home.search.go)
+    assert win.stack.currentWidget() is win.results
+    qtbot.waitUntil(lambda: win.results.result is not None, timeout=5000)
+    assert "找到" in win.results.notice.text()
+    first = [b for b in buttons(win.results, "户口登记条例") if b.objectName() == "link"][0]
+    tap(qtbot, first)
+    assert win.stack.currentWidget() is win.document
+    qtbot.waitUntil(lambda: win.document.doc is not None, timeout=5000)
+    assert win.document.doc.title == "户口登记条例"
+    assert any("第七条" in p.text() for p in win.document.paragraphs)
+    tap(qtbot, win.back_btn)
+    assert win.stack.currentWidget() is win.results and win.results.query == "户口"
+    tap(qtbot, win.home_btn)
+    assert win.stack.currentWidget() is win.home and not win.history
+
+
+def test_facet_chip_filters_and_one_tap_removes(qtbot, data):
+    win = make_window(qtbot, data)
+    win.show_results("救助")
+    settle(qtbot)
+    total = win.results.result.total
+    chip = [b for b in buttons(win.results, "救灾") if b.objectName() == "chip"][0]
+    tap(qtbot, chip)
+    assert win.results.filters == {"domain": "jz"} and win.results.result.total < total
+    remove = [b for b in buttons(win.results, "✕")][0]
+    tap(qtbot, remove)
+    assert win.results.filters == {} and win.results.result.total == total
+
+
+def test_domain_items_lead_to_documents(qtbot, data):
+    win = make_window(qtbot, data)
+    tile = next(t for t in win.home.tiles if t.domain.id == "shjz")
+    tap(qtbot, tile)
+    assert win.stack.currentWidget() is win.domain
+    qtbot.waitUntil(lambda: win.domain.domain is not None, timeout=5000)
+    all_docs = buttons(win.domain, "查看本领域全部文件")
+    assert all_docs
+    tap(qtbot, all_docs[0])
+    assert win.stack.currentWidget() is win.results and win.results.listing[0] == "社会救助"
+    assert buttons(win.results, "社会救助暂行办法")
+
+
+def test_domain_without_catalogue_rows_says_so(qtbot, data):
+    win = make_window(qtbot, data)
+    win.show_domain("bzxzf")  # 保障性住房: no real rows exist
+    settle(qtbot)
+    texts = [w.text() for w in win.domain.findChildren(type(win.info))]
+    assert any("尚未发布" in t for t in texts)
+
+
+def test_idle_reset_clears_everything(qtbot, data):
+    win = make_window(qtbot, data, idle_timeout_s=1, countdown_s=1)
+    win.idle_timer.stop()
+    win.show_results("救助")
+    settle(qtbot)
+    win.results.add_filter("domain", "shjz")
+    settle(qtbot)
+    win.show_document(win.results.result.hits[0].id)
+    settle(qtbot)
+    win.document.set_size(2)
+    win.document.scroll.verticalScrollBar().setValue(200)
+    win.set_elder(True)
+    win.home.search.box.setText("半句话")
+    win.touched()  # the timer runs again: no touch from now on
+    qtbot.waitUntil(lambda: win.countdown.isVisible(), timeout=5000)
+    assert "还需要更多时间吗" in win.countdown.findChildren(type(win.info))[0].text()
+    qtbot.waitUntil(lambda: not win.countdown.isVisible(), timeout=5000)
+    settle(qtbot)
+    assert win.stack.currentWidget() is win.home and not win.history
+    assert win.results.query == "" and win.results.filters == {} and win.results.result is None
+    assert win.document.doc is None and win.document.size_step == 0
+    assert win.home.search.box.text() == "" and not win.elder
+    assert win.document.scroll.verticalScrollBar().value() == 0
+
+
+def test_countdown_button_keeps_the_session(qtbot, data):
+    win = make_window(qtbot, data, idle_timeout_s=1, countdown_s=3)
+    win.show_results("户口")
+    settle(qtbot)
+    win.start_countdown()
+    more = [b for b in win.countdown.findChildren(QPushButton) if "继续使用" in b.text()][0]
+    tap(qtbot, more)
+    assert not win.countdown.isVisible() and win.results.query == "户口"
+
+
+def test_any_touch_restarts_the_idle_timer(qtbot, data):
+    win = make_window(qtbot, data, idle_timeout_s=60)
+    win.idle_timer.start(1000)
+    press = QMouseEvent(QEvent.MouseButtonPress, QPoint(5, 5), QPoint(5, 5), Qt.LeftButton,
+                        Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(win.home, press)  # a bare press (a tap), not a move
+    assert win.idle_timer.remainingTime() > 50_000
+
+
+def test_citizens_cannot_leave(qtbot, data):
+    win = make_window(qtbot, data)
+    assert win.close() is False and win.isVisible()
+    qtbot.keyClick(win, Qt.Key_Escape)
+    qtbot.keyClick(win, Qt.Key_F4, Qt.AltModifier)
+    assert win.isVisible()
+
+
+def test_hidden_gesture_and_pin(qtbot, data):
+    conf = Settings()
+    conf.set_pin("2468")
+    win = MainWindow(data, demo=False, settings=conf, kiosk_mode=True)
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: not win.progress.isVisible() or "目录" in win.info.text(), timeout=10000)
+    win.resize(1920, 1080)
+    win.show()
+    for _ in range(4):
+        qtbot.mouseClick(win.title, Qt.LeftButton)
+    assert not win.pin.isVisible()  # four taps are not enough
+    qtbot.mouseClick(win.title, Qt.LeftButton)
+    assert win.pin.isVisible()
+    for k in "1357":
+        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
+    assert "不正确" in win.pin_msg.text() and not win.staff.isVisible() and win.isVisible()
+    for k in "2468":
+        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
+    assert win.staff.isVisible()
+    quit_btn = [b for b in win.staff.findChildren(QPushButton) if "退出" in b.text()][0]
+    qtbot.mouseClick(quit_btn, Qt.LeftButton)
+    assert not win.isVisible()
+
+
+def test_empty_data_dir_says_so(qtbot, tmp_path):
+    win = MainWindow(DataDir(tmp_path / "empty"), demo=False, settings=Settings())
+    qtbot.addWidget(win)
     qtbot.waitUntil(lambda: "还没有目录" in win.info.text(), timeout=10000)
-    assert win.catalog is None and not win.box.isEnabled()
+    assert win.catalog is None and not win.home.search.isEnabled()

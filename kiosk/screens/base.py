@@ -1,0 +1,122 @@
+"""What every screen shares: a scrolling column, theme, reset, and helpers to build cards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from kiosk.theme import NORMAL, Theme
+from kiosk.widgets.touch import make_kinetic
+
+if TYPE_CHECKING:
+    from kiosk.window import MainWindow
+
+STATUS_BADGE = {"已修改": "已修改", "失效": "已失效", "废止": "已废止"}
+
+
+def clear_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
+    w = QLabel(text)
+    w.setWordWrap(wrap)
+    w.setTextInteractionFlags(Qt.NoTextInteraction)
+    if name:
+        w.setObjectName(name)
+    return w
+
+
+def button(text: str, on_tap, name: str | None = None) -> QPushButton:
+    b = QPushButton(text)
+    b.setFocusPolicy(Qt.NoFocus)
+    b.setCursor(Qt.PointingHandCursor)
+    if name:
+        b.setObjectName(name)
+    b.clicked.connect(on_tap)
+    return b
+
+
+def card() -> tuple[QFrame, QVBoxLayout]:
+    f = QFrame()
+    f.setObjectName("card")
+    lay = QVBoxLayout(f)
+    lay.setContentsMargins(20, 16, 20, 16)
+    lay.setSpacing(8)
+    return f, lay
+
+
+def status_badge(status: str) -> QLabel | None:
+    """A worded badge (meaning never carried by colour alone); None for documents in force."""
+    text = STATUS_BADGE.get(status)
+    return label(text, "badge", wrap=False) if text else None
+
+
+class Screen(QWidget):
+    """A screen: a kinetic scroll area holding a vertical column (``self.column``)."""
+
+    title = ""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        self.win = window
+        self.theme: Theme = NORMAL
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.top = QVBoxLayout()  # fixed part above the scrolling content (search box …)
+        self.top.setContentsMargins(32, 16, 32, 0)
+        outer.addLayout(self.top)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        make_kinetic(self.scroll)
+        body = QWidget()
+        self.column = QVBoxLayout(body)
+        self.column.setContentsMargins(32, 16, 32, 32)
+        self.column.setSpacing(16)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
+        self.bottom = QVBoxLayout()  # fixed part below (the keyboard)
+        outer.addLayout(self.bottom)
+
+    @property
+    def catalog(self):
+        return self.win.catalog
+
+    def reset(self) -> None:
+        """Forget everything the last person did on this screen."""
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+
+    def portrait(self) -> bool:
+        return self.win.height() > self.win.width()
+
+
+def grid(widgets: list[QWidget], columns: int, spacing: int = 12) -> QGridLayout:
+    g = QGridLayout()
+    g.setSpacing(spacing)
+    for n, w in enumerate(widgets):
+        w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        g.addWidget(w, n // columns, n % columns)
+    return g
+
+
+def row(*widgets, stretch_last: bool = True) -> QHBoxLayout:
+    h = QHBoxLayout()
+    h.setSpacing(12)
+    for w in widgets:
+        h.addWidget(w)
+    if stretch_last:
+        h.addStretch(1)
+    return h

@@ -1,0 +1,92 @@
+"""Home: the search box, the 26 domain tiles, 常见问题 and 最新公开."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk import tasks
+from kiosk.screens.base import Screen, button, clear_layout, grid, label
+from kiosk.widgets.searchbar import SearchBar
+from kiosk.widgets.tile import DomainTile
+
+
+class HomeScreen(Screen):
+    title = "首页"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.search = SearchBar(window)
+        self.search.searched.connect(lambda q: self.win.show_results(q))
+        self.top.addWidget(self.search)
+        self.tiles_title = label("按领域查找", "heading")
+        self.column.addWidget(self.tiles_title)
+        self.tiles_box = QVBoxLayout()
+        self.column.addLayout(self.tiles_box)
+        self.others_box = QHBoxLayout()
+        self.column.addLayout(self.others_box)
+        self.lists = QHBoxLayout()
+        self.lists.setSpacing(32)
+        self.faq_col, self.latest_col = QVBoxLayout(), QVBoxLayout()
+        for col, title in ((self.faq_col, "常见问题"), (self.latest_col, "最新公开")):
+            holder = QWidget()
+            holder.setLayout(col)
+            col.addWidget(label(title, "heading"))
+            self.lists.addWidget(holder, 1)
+        self.column.addLayout(self.lists)
+        self.column.addStretch(1)
+        self._data = None
+
+    def load(self) -> None:
+        cat = self.catalog
+
+        def fetch(_p):
+            domains = cat.store.domains()
+            counts = {d.id: len(cat.store.documents_for_domain(d.id)) for d in domains}
+            faqs = cat.store.faqs()
+            # one question per domain first, so the list covers many needs
+            seen, picked = set(), []
+            for f in faqs:
+                key = f.domains[0] if f.domains else ""
+                if key not in seen:
+                    seen.add(key)
+                    picked.append(f)
+            return domains, counts, picked[:6], cat.store.latest_documents(6)
+
+        tasks.run(fetch, self._fill)
+
+    def _fill(self, data) -> None:
+        self._data = data
+        domains, counts, faqs, latest = data
+        clear_layout(self.tiles_box)
+        clear_layout(self.others_box)
+        pilots = [d for d in domains if d.pilot]
+        tiles = [DomainTile(d, counts.get(d.id, 0), self.theme,
+                            lambda _c=False, d=d: self.win.show_domain(d.id)) for d in pilots]
+        self.tiles = tiles
+        self.tiles_box.addLayout(grid(tiles, 4 if self.portrait() else 7, self.theme.spacing_px))
+        others = [d for d in domains if not d.pilot]
+        if others:
+            self.others_box.addWidget(label("其他：", "muted", wrap=False))
+            for d in others:
+                self.others_box.addWidget(button(d.name, lambda _c=False, d=d: self.win.show_domain(d.id), "chip"))
+            self.others_box.addStretch(1)
+        for col, rows, handler in ((self.faq_col, faqs, None), (self.latest_col, latest, None)):
+            while col.count() > 1:
+                item = col.takeAt(1)
+                if item.widget():
+                    item.widget().deleteLater()
+        for f in faqs:
+            self.faq_col.addWidget(button(f.question, lambda _c=False, f=f: self.win.show_faq(f.id), "link"))
+        for m in latest:
+            date = m["published"] or m["written"] or ""
+            self.latest_col.addWidget(button(f"{m['title']}　{date}", lambda _c=False, i=m["id"]: self.win.show_document(i), "link"))
+        self.lists.setDirection(QHBoxLayout.TopToBottom if self.portrait() else QHBoxLayout.LeftToRight)
+
+    def reset(self) -> None:
+        super().reset()
+        self.search.reset()
+
+    def apply_theme(self, theme) -> None:
+        super().apply_theme(theme)
+        if self._data is not None:
+            self._fill(self._data)

@@ -1,0 +1,204 @@
+"""Results: the query, facet chips (a filter is removed with one tap), result cards with
+highlighted snippets and status badges, and the recovery notices."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QWidget
+
+from kiosk import tasks
+from kiosk.screens.base import Screen, button, card, clear_layout, label, row, status_badge
+from kiosk.widgets.searchbar import SearchBar
+from kiosk.widgets.touch import make_kinetic
+
+FACET_LABELS = {"domain": "领域", "kind": "类别", "status": "有效性", "year": "年份"}
+MAX_CHIPS = 8
+
+
+class ResultsScreen(Screen):
+    title = "搜索结果"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.search = SearchBar(window)
+        self.search.searched.connect(self.run)
+        self.top.addWidget(self.search)
+        self.notice = label("", "muted")
+        self.top.addWidget(self.notice)
+        chips_area = QScrollArea()
+        # the row keeps its natural width and scrolls sideways (a resizable widget would be
+        # squeezed to the viewport's width)
+        chips_area.setWidgetResizable(False)
+        chips_area.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        chips_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        make_kinetic(chips_area)
+        holder = QWidget()
+        self.chips_holder = holder
+        self.chips = QHBoxLayout(holder)
+        self.chips.setContentsMargins(0, 4, 0, 4)
+        chips_area.setWidget(holder)
+        self.chips_area = chips_area
+        self.top.addWidget(chips_area)
+        self.list = self.column
+        self.query = ""
+        self.filters: dict[str, str] = {}
+        self.listing: tuple[str, list[str]] | None = None
+        self.result = None
+        self._request = 0
+
+    # loading -------------------------------------------------------------------------------
+    def run(self, query: str, keep_filters: bool = False) -> None:
+        self.query = query
+        self.listing = None
+        if not keep_filters:
+            self.filters = {}
+        self.search.set_query(query)
+        self._load()
+
+    def show_listing(self, title: str, doc_ids: list[str]) -> None:
+        """A fixed list of documents (an item's or a domain's), without a query."""
+        self.listing = (title, doc_ids)
+        self.query, self.filters = "", {}
+        self.search.box.clear()
+        cat = self.catalog
+        self._request += 1
+        request = self._request
+        tasks.run(lambda _p: cat.store.document_meta(doc_ids),
+                  lambda meta: self._fill_listing(meta, request))
+
+    def _load(self) -> None:
+        cat, q, f = self.catalog, self.query, dict(self.filters)
+        self._request += 1
+        request = self._request
+        kwargs = {"domains": [f["domain"]] if "domain" in f else [], "kind": f.get("kind"),
+                  "status": f.get("status"), "limit": 30}
+
+        def fetch(_p):
+            result = cat.search(q, **kwargs)
+            if "year" in f:
+                result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
+            return result
+
+        tasks.run(fetch, lambda r: self._fill(r, request))
+
+    # showing -------------------------------------------------------------------------------
+    def _fill(self, result, request: int) -> None:
+        if request != self._request:
+            return
+        self.result = result
+        clear_layout(self.list)
+        clear_layout(self.chips)
+        notes = []
+        if result.corrected and result.suggestion:
+            notes.append(f"已按“{result.suggestion}”为您查找。")
+        elif result.suggestion:
+            notes.append(f"已按“{result.suggestion}”查找。")
+        if result.filters_dropped:
+            notes.append("所选条件下没有结果，已为您去掉筛选条件。")
+        if result.relaxed:
+            notes.append("没有完全符合的文件，以下是部分相关的文件。")
+        head = f"找到 {result.total} 份文件" if result.total else "没有找到相关文件"
+        self.notice.setText(head + ("　" + " ".join(notes) if notes else ""))
+        self._fill_chips(result.facets)
+        for h in result.hits:
+            self.list.addWidget(self._hit_card(h.id, h.title, h.kind, h.status, h.published, h.snippet))
+        if result.related_questions:
+            self.list.addWidget(label("您是不是想问：", "heading"))
+            for q in result.related_questions:
+                self.list.addWidget(button(q.question, lambda _c=False, i=q.faq_id: self.win.show_faq(i), "link"))
+        if not result.hits:
+            self.list.addWidget(label("请换个说法试试，例如少输入几个字，或者点击上方的领域。"
+                                      + self.win.settings.help_contact))
+        self.list.addStretch(1)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _fill_listing(self, meta: dict, request: int) -> None:
+        if request != self._request:
+            return
+        title, ids = self.listing
+        clear_layout(self.list)
+        clear_layout(self.chips)
+        self.notice.setText(f"{title}：共 {len(ids)} 份文件")
+        for i in ids:
+            m = meta.get(i)
+            if m:
+                self.list.addWidget(self._hit_card(i, m["title"], m["kind"], m["status"],
+                                                   m["published"] or m["written"], ""))
+        self.list.addStretch(1)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _fill_chips(self, facets: dict) -> None:
+        for name, value in self.filters.items():
+            shown = self._facet_text(name, value)
+            self.chips.addWidget(button(f"✕ {FACET_LABELS[name]}：{shown}",
+                                        lambda _c=False, n=name: self.remove_filter(n), "chip"))
+        for name in ("domain", "kind", "status", "year"):
+            if name in self.filters:
+                continue
+            for value, count in list(facets.get(name, {}).items())[:MAX_CHIPS]:
+                self.chips.addWidget(button(f"{self._facet_text(name, value)} {count}",
+                                            lambda _c=False, n=name, v=value: self.add_filter(n, v), "chip"))
+        self.chips.addStretch(1)
+        # chips keep their natural width; the row scrolls sideways by touch instead of squeezing them
+        font = QFont(self.font())
+        font.setPixelSize(self.theme.small_px)
+        metrics = QFontMetrics(font)
+        for i in range(self.chips.count()):
+            w = self.chips.itemAt(i).widget()
+            if w is not None:
+                # measured with the themed font: the size hint is taken before the style sheet applies
+                w.setFixedWidth(metrics.horizontalAdvance(w.text()) + 48)
+                w.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+                w.show()  # before measuring the row: hidden widgets count as nothing
+        self.chips_area.setFixedHeight(self.theme.target_px + 24)
+        self.chips_holder.adjustSize()
+
+    def _facet_text(self, name: str, value: str) -> str:
+        if name == "domain" and self.win.domain_names:
+            return self.win.domain_names.get(value, value)
+        return value
+
+    def _hit_card(self, doc_id, title, kind, status, published, snippet) -> QWidget:
+        frame, lay = card()
+        t = button(title, lambda _c=False: self.win.show_document(doc_id), "link")
+        t.setStyleSheet(f"font-size: {self.theme.body_px + 2}px; font-weight: bold;")
+        lay.addWidget(t)
+        meta = [label(f"{kind}　{published or '日期不详'}", "muted", wrap=False)]
+        badge = status_badge(status)
+        if badge:
+            meta.append(badge)
+        lay.addLayout(row(*meta))
+        if snippet:
+            s = QLabel(_highlight(snippet, self.theme.accent))
+            s.setTextFormat(Qt.RichText)
+            s.setWordWrap(True)
+            lay.addWidget(s)
+        frame.mousePressEvent = lambda _e: None  # the title is the tap target; the card scrolls
+        return frame
+
+    # filters -------------------------------------------------------------------------------
+    def add_filter(self, name: str, value: str) -> None:
+        self.filters[name] = value
+        self._load()
+
+    def remove_filter(self, name: str) -> None:
+        self.filters.pop(name, None)
+        self._load()
+
+    def reset(self) -> None:
+        super().reset()
+        self._request += 1
+        self.query, self.filters, self.listing, self.result = "", {}, None, None
+        self.search.reset()
+        clear_layout(self.list)
+        clear_layout(self.chips)
+        self.notice.clear()
+
+
+def _highlight(snippet: str, colour: str) -> str:
+    """【match】 -> bold, underlined, coloured (underline: the mark is not colour alone)."""
+    text = html.escape(snippet)
+    return text.replace("【", f'<b style="color:{colour}; text-decoration: underline;">').replace("】", "</b>")

@@ -1,0 +1,79 @@
+"""Render every main screen with demo content to PNG (``python -m kiosk --screenshot OUT_DIR``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QDeadlineTimer
+
+from kiosk import tasks
+
+
+def settle(app, cond=lambda: True, seconds: float = 600) -> bool:
+    deadline = QDeadlineTimer(int(seconds * 1000))
+    while not deadline.hasExpired():
+        app.processEvents()
+        tasks.wait_idle(20)
+        app.processEvents()
+        if cond():
+            return True
+    return cond()
+
+
+def render_all(app, win, out: Path, size) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    win.resize(*size)
+    win.show()
+    settle(app, lambda: win.catalog is not None or not win.progress.isVisible())
+    if win.catalog is None:
+        print(win.info.text(), file=sys.stderr)
+        return 1
+    settle(app, lambda: bool(getattr(win.home, "tiles", None)), 60)
+    shots = []
+
+    def shot(name: str) -> None:
+        settle(app, seconds=0.3)
+        path = out / f"{len(shots) + 1:02d}-{name}.png"
+        win.grab().save(str(path))
+        shots.append(path)
+
+    shot("home")
+    win.home.search.open_keyboard()
+    kb = win.home.search.keyboard
+    if kb is not None and hasattr(kb, "type_letters"):
+        kb.type_letters("dibao")
+    else:
+        win.home.search.box.setText("低保")
+    settle(app, seconds=1)
+    shot("keyboard")
+    win.home.search.reset()
+    win.show_results("低保")
+    settle(app, lambda: win.results.result is not None, 30)
+    shot("results")
+    first = win.results.result.hits[0].id if win.results.result and win.results.result.hits else None
+    if first:
+        win.show_document(first)
+        settle(app, lambda: win.document.doc is not None, 30)
+        shot("document")
+    win.show_domain("shjz")
+    settle(app, lambda: win.domain.domain is not None, 30)
+    shot("domain")
+    faqs = win.catalog.store.faqs()
+    if faqs:
+        win.show_faq(faqs[0].id)
+        settle(app, seconds=1)
+        shot("answer")
+    win.show_results("weifanggaizhao")
+    settle(app, lambda: win.results.result is not None and win.results.query == "weifanggaizhao", 30)
+    shot("results-pinyin")
+    win.start_countdown()
+    shot("countdown")
+    win.keep_going()
+    win._staff_taps = []
+    for _ in range(5):
+        win._staff_tap()
+    shot("staff-pin")
+    win.pin.hide()
+    print("\n".join(str(p) for p in shots))
+    return 0

@@ -1,0 +1,90 @@
+"""Kiosk settings: a TOML file in the data folder (``kiosk.toml``), editable from staff mode.
+
+Missing file or keys mean defaults; a damaged file is logged and the defaults are used, so a kiosk
+always starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from catalog.datadir import DataDir, atomic_write
+from kiosk import theme
+
+log = logging.getLogger("kiosk")
+FILE = "kiosk.toml"
+DEFAULT_PIN = "000000"  # until staff set their own (staff issue: first-run PIN setup)
+
+
+@dataclass
+class Settings:
+    kiosk_name: str = "政务公开专区查询机"
+    location: str = ""
+    idle_timeout_s: int = theme.IDLE_TIMEOUT_S
+    countdown_s: int = theme.COUNTDOWN_S
+    orientation: str = "landscape"  # or "portrait"
+    help_contact: str = "如需帮助，请咨询大厅工作人员。"
+    pin_salt: str = ""
+    pin_hash: str = ""
+    extra: dict = field(default_factory=dict)
+
+    # PIN ----------------------------------------------------------------------------------
+    @staticmethod
+    def _hash(pin: str, salt: bytes) -> str:
+        # scrypt: a salted, deliberately slow hash, so a copied settings file does not give the PIN away
+        return hashlib.scrypt(pin.encode(), salt=salt, n=2 ** 14, r=8, p=1).hex()
+
+    def set_pin(self, pin: str) -> None:
+        salt = os.urandom(16)
+        self.pin_salt, self.pin_hash = salt.hex(), self._hash(pin, salt)
+
+    def check_pin(self, pin: str) -> bool:
+        if not self.pin_hash:
+            return pin == DEFAULT_PIN
+        return self._hash(pin, bytes.fromhex(self.pin_salt)) == self.pin_hash
+
+
+def load(data_dir: DataDir) -> Settings:
+    path = data_dir.root / FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        log.error("settings file %s unreadable, using defaults: %s", path, exc)
+        return Settings()
+    known = {k for k in Settings.__dataclass_fields__ if k != "extra"}
+    flat = {**raw.get("kiosk", {}), **raw.get("staff", {})}
+    values = {k: v for k, v in flat.items() if k in known}
+    s = Settings(**values)
+    s.extra = {k: v for k, v in flat.items() if k not in known}
+    if s.orientation not in ("landscape", "portrait"):
+        s.orientation = "landscape"
+    s.idle_timeout_s = max(15, int(s.idle_timeout_s))
+    return s
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    # a JSON string literal is a valid TOML basic string (same escapes)
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def save(data_dir: DataDir, s: Settings) -> None:
+    """Write the settings atomically (a power cut leaves the old or the new file)."""
+    d = asdict(s)
+    staff = {k: d.pop(k) for k in ("pin_salt", "pin_hash")}
+    extra = d.pop("extra")
+    lines = ["[kiosk]"] + [f"{k} = {_toml_value(v)}" for k, v in {**d, **extra}.items()]
+    lines += ["", "[staff]"] + [f"{k} = {_toml_value(v)}" for k, v in staff.items()]
+    data_dir.ensure()
+    atomic_write(data_dir.root / FILE, ("\n".join(lines) + "\n").encode("utf-8"))

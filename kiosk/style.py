@@ -1,0 +1,37 @@
+"""The application style sheet, generated from a Theme (normal or elder mode)."""
+
+from __future__ import annotations
+
+from kiosk.theme import Theme
+
+
+def stylesheet(t: Theme) -> str:
+    return f"""
+    QWidget {{ background: {t.bg}; color: {t.text}; font-size: {t.body_px}px; }}
+    QLabel {{ background: transparent; }}
+    QLabel#heading {{ font-size: {t.heading_px}px; font-weight: bold; }}
+    QLabel#muted, QLabel.muted {{ color: {t.muted}; font-size: {t.small_px}px; }}
+    QLabel#badge {{ background: {t.warn_bg}; color: {t.warn_text}; border: 2px solid {t.warn_text};
+                    border-radius: 6px; padding: 2px 8px; font-size: {t.small_px}px; font-weight: bold; }}
+    QFrame#card {{ background: {t.surface}; border: 2px solid #C9CED6; border-radius: 12px; }}
+    QPushButton {{ background: {t.surface}; color: {t.text}; border: 2px solid {t.muted};
+                   border-radius: 10px; padding: 6px 14px; min-height: {t.target_px}px;
+                   min-width: {t.target_px}px; }}
+    QPushButton:pressed, QPushButton:checked {{ background: {t.accent}; color: {t.accent_text};
+                   border-color: {t.accent}; }}
+    QPushButton#primary {{ background: {t.accent}; color: {t.accent_text}; border-color: {t.accent};
+                   font-weight: bold; }}
+    QPushButton#primary:pressed {{ background: {t.text}; }}
+    QPushButton#tile {{ font-size: {t.body_px}px; font-weight: bold; text-align: center; }}
+    QPushButton#link {{ border: none; text-align: left; color: {t.focus}; text-decoration: underline;
+                   background: transparent; }}
+    QPushButton#chip {{ border-radius: {t.target_px // 2}px; padding: 4px 16px; font-size: {t.small_px}px; }}
+    QLineEdit {{ background: {t.surface}; border: 3px solid {t.focus}; border-radius: 10px;
+                 padding: 6px 12px; min-height: {t.target_px}px; font-size: {t.body_px}px; }}
+    QScrollArea {{ border: none; }}
+    QScrollBar:vertical {{ width: {max(16, t.spacing_px * 2)}px; background: {t.bg}; }}
+    QScrollBar::handle:vertical {{ background: {t.muted}; border-radius: 6px; min-height: 60px; }}
+    QFrame#header {{ background: {t.surface}; border-bottom: 3px solid {t.accent}; }}
+    QFrame#overlay {{ background: rgba(0, 0, 0, 170); }}
+    QFrame#dialog {{ background: {t.surface}; border: 3px solid {t.accent}; border-radius: 16px; }}
+    """

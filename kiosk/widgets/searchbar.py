@@ -1,0 +1,117 @@
+"""The search box with its button, the suggestions under it and the on-screen keyboard below.
+
+Typing happens only through the on-screen keyboard (a kiosk has no physical one): tapping the box
+opens it in the screen's own layout, so it never covers the suggestions it feeds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kiosk import tasks, theme
+
+
+class SearchBar(QWidget):
+    searched = Signal(str)
+
+    def __init__(self, window, placeholder: str = "输入要查的内容，如：低保、户口、义务教育"):
+        super().__init__()
+        self.win = window
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(8)
+        row = QHBoxLayout()
+        self.box = QLineEdit()
+        self.box.setPlaceholderText(placeholder)
+        self.box.setReadOnly(False)
+        self.box.installEventFilter(self)
+        self.go = QPushButton("搜索")
+        self.go.setObjectName("primary")
+        self.go.setFocusPolicy(Qt.NoFocus)
+        self.go.clicked.connect(self.submit)
+        row.addWidget(self.box, 1)
+        row.addWidget(self.go)
+        lay.addLayout(row)
+        self.suggestions = QWidget()
+        self.suggestions_row = QHBoxLayout(self.suggestions)
+        self.suggestions_row.setContentsMargins(0, 0, 0, 0)
+        self.suggestions.hide()
+        lay.addWidget(self.suggestions)
+        self.keyboard = None
+        self._debounce = QTimer(self, singleShot=True, interval=theme.SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._suggest)
+        self.box.textChanged.connect(lambda _t: self._debounce.start())
+        self.box.returnPressed.connect(self.submit)
+        self._request = 0
+
+    # keyboard ------------------------------------------------------------------------------
+    def eventFilter(self, obj, event):
+        if obj is self.box and event.type() in (QEvent.MouseButtonPress, QEvent.TouchBegin):
+            self.open_keyboard()
+        return False
+
+    def attach_keyboard(self, keyboard) -> None:
+        self.keyboard = keyboard
+
+    def open_keyboard(self) -> None:
+        if self.keyboard is not None:
+            self.keyboard.set_target(self.box)
+            self.keyboard.show()
+        self.box.setFocus()
+
+    def close_keyboard(self) -> None:
+        if self.keyboard is not None:
+            self.keyboard.hide()
+
+    # suggestions ---------------------------------------------------------------------------
+    def _suggest(self) -> None:
+        text = self.box.text().strip()
+        cat = self.win.catalog
+        self._request += 1
+        request = self._request
+        if not text or cat is None:
+            self._show_suggestions([], request)
+            return
+        tasks.run(lambda _p: [s.text for s in cat.suggest(text, limit=6)],
+                  lambda items: self._show_suggestions(items, request))
+
+    def _show_suggestions(self, items: list[str], request: int) -> None:
+        if request != self._request:
+            return  # a newer keystroke already asked again
+        from kiosk.screens.base import clear_layout
+
+        clear_layout(self.suggestions_row)
+        for text in items:
+            b = QPushButton(text if len(text) <= 18 else text[:17] + "…")
+            b.setObjectName("chip")
+            b.setFocusPolicy(Qt.NoFocus)
+            b.clicked.connect(lambda _c=False, t=text: self._pick(t))
+            self.suggestions_row.addWidget(b)
+        self.suggestions_row.addStretch(1)
+        self.suggestions.setVisible(bool(items))
+
+    def set_query(self, text: str) -> None:
+        """Show ``text`` in the box without offering suggestions for it (it was just searched)."""
+        self.box.blockSignals(True)
+        self.box.setText(text)
+        self.box.blockSignals(False)
+        self._request += 1
+        self.suggestions.hide()
+
+    def _pick(self, text: str) -> None:
+        self.box.setText(text)
+        self.submit()
+
+    def submit(self) -> None:
+        text = self.box.text().strip()
+        if text:
+            self.close_keyboard()
+            self.suggestions.hide()
+            self.searched.emit(text)
+
+    def reset(self) -> None:
+        self._request += 1
+        self.box.clear()
+        self.suggestions.hide()
+        self.close_keyboard()
