@@ -21,4 +21,7 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
         import_package(data_dir, DEMO_PACKAGE, trust=[DEMO_KEY], progress=progress)
     cat = Catalog.open(data_dir)
     cat.search("政务公开", limit=1)  # warm the segmenter and the index before a citizen types
+    from catalog import ime
+
+    ime.warm_up()  # the keyboard's character table, so the first key tap does not wait for it
     return cat

@@ -60,3 +60,4 @@ KEY_MAX_WIDTH_SCALE = 1.6     # a letter key grows no wider than key_px * this o
 KEY_RADIUS_PX = 8
 KEY_BORDER_PX = 2
 PINYIN_MAX_LETTERS = 32       # letters the pinyin buffer holds
+PINYIN_WIDTH_SCALE = 2.5      # the pinyin typed so far: key_px * this wide, longer runs elided at left

@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         typed text, elder mode, open dialogs; back to the home screen."""
         for s in self.screens.values():
             s.reset()
+        for kb in getattr(self, "keyboards", []):
+            kb.reset()
         self.pin.hide()
         self.staff.hide()
         self.pin_box.clear()

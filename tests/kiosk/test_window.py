@@ -75,6 +75,25 @@ def test_search_open_result_back_and_home(qtbot, data):
     assert win.stack.currentWidget() is win.home and not win.history
 
 
+def test_search_by_tapping_keys(qtbot, data):
+    win = make_window(qtbot, data)
+    qtbot.mouseClick(win.home.search.box, Qt.LeftButton)  # tapping the box opens the keyboard
+    kb = win.home.search.keyboard
+    assert kb.isVisible()
+    # the keyboard lies below the box and its suggestions, never over them
+    assert kb.mapTo(win, kb.rect().topLeft()).y() > win.home.search.mapTo(win, win.home.search.rect().bottomLeft()).y()
+    for letter in "hukou":
+        tap(qtbot, kb.key(letter))
+    assert kb.buffer() == "hukou"
+    choice = [b for b in kb.candidate_buttons() if b.text() == "户口"][0]
+    tap(qtbot, choice)
+    assert win.home.search.box.text() == "户口"
+    tap(qtbot, win.home.search.go)
+    qtbot.waitUntil(lambda: win.results.result is not None, timeout=5000)
+    assert win.stack.currentWidget() is win.results and not kb.isVisible()
+    assert win.results.result.hits[0].title == "户口登记条例"
+
+
 def test_facet_chip_filters_and_one_tap_removes(qtbot, data):
     win = make_window(qtbot, data)
     win.show_results("救助")
@@ -131,6 +150,7 @@ def test_idle_reset_clears_everything(qtbot, data):
     assert win.results.query == "" and win.results.filters == {} and win.results.result is None
     assert win.document.doc is None and win.document.size_step == 0
     assert win.home.search.box.text() == "" and not win.elder
+    assert all(kb.buffer() == "" and not kb.isVisible() for kb in win.keyboards)
     assert win.document.scroll.verticalScrollBar().value() == 0
 
 
