@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Kiosk start-up: time from launching the process to the first painted frame, and to
+search-ready (catalogue open, segmenter loaded, index warm, home tiles shown). Median of several
+launches, each a fresh process on an already imported catalogue (how a kiosk starts every day).
+
+    python bench/kiosk_startup.py [--runs 7] [--data-dir DIR]
+
+Without --data-dir the demo package is imported into a temporary folder first. JSON to stdout and
+to bench/results/kiosk_startup.json. The target: first frame within 1.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def worker(data_dir: str, launched: float) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    sys.path.insert(0, str(REPO))
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from catalog.datadir import DataDir
+    from kiosk.fonts import install_fonts
+    from kiosk.settings import load
+    from kiosk.window import MainWindow
+
+    marks: dict[str, float] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint and "first_frame" not in marks:
+                marks["first_frame"] = time.time()
+            return False
+
+    app = QApplication([])
+    install_fonts()
+    dd = DataDir(data_dir)
+    win = MainWindow(dd, demo=False, settings=load(dd))
+    painter = FirstPaint()
+    win.installEventFilter(painter)
+    win.resize(1920, 1080)
+    win.show()
+
+    def poll():
+        if "first_frame" in marks and win.catalog is not None and getattr(win.home, "tiles", None):
+            marks["search_ready"] = time.time()
+            app.quit()
+
+    timer = QTimer(interval=5)
+    timer.timeout.connect(poll)
+    timer.start()
+    QTimer.singleShot(60_000, app.quit)
+    app.exec()
+    print(json.dumps({k: round((v - launched) * 1000, 1) for k, v in marks.items()}))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--data-dir")
+    ap.add_argument("--worker", nargs=2, metavar=("DATA_DIR", "LAUNCHED"))
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], float(args.worker[1]))
+        return 0
+    tmp = None
+    dd = args.data_dir
+    if dd is None:
+        tmp = tempfile.TemporaryDirectory()
+        dd = str(Path(tmp.name) / "data")
+        r = subprocess.run([sys.executable, "-m", "catalog", "--data-dir", dd, "import",
+                            str(REPO / "resources/demo/demo.zip"), "--trust",
+                            str(REPO / "resources/demo/demo.pub")], cwd=REPO, capture_output=True)
+        assert r.returncode == 0, r.stderr
+    runs = []
+    for _ in range(args.runs):
+        launched = time.time()
+        out = subprocess.run([sys.executable, __file__, "--worker", dd, str(launched)], cwd=REPO,
+                             capture_output=True, text=True, timeout=120)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    result = {
+        "benchmark": "kiosk_startup", "runs": args.runs, "catalogue": "demo",
+        "median_ms": {k: round(statistics.median(r[k] for r in runs), 1) for k in ("first_frame", "search_ready")},
+        "target_ms": {"first_frame": 1500},
+        "raw": runs,
+        "note": "from process launch (python interpreter start included) to the first Paint event of "
+                "the main window, and to catalogue open + segmenter + warm index + home tiles shown",
+    }
+    out_path = REPO / "bench" / "results" / "kiosk_startup.json"
+    out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
