@@ -122,14 +122,11 @@ def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
             "body_chars": sum(len(d["body"]) for d in docs)}
 
 
-def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None) -> dict:
-    """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
+def pack_source(source: Path, out_zip: Path, counts: dict, started: float) -> dict:
+    """Pack a written source folder unsigned, with ``created`` pinned (unless SOURCE_DATE_EPOCH
+    is set) so the zip is byte-for-byte reproducible; returns the build summary."""
     from catalog.packages import pack
 
-    out_zip = Path(out_zip)
-    source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
-    started = time.perf_counter()
-    counts = write_source(Path(shared), source, limit)
     pinned = "SOURCE_DATE_EPOCH" not in os.environ
     if pinned:
         os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
@@ -140,6 +137,14 @@ def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path
             del os.environ["SOURCE_DATE_EPOCH"]
     return {"zip": str(out_zip), "source": str(source), "zip_mb": round(out_zip.stat().st_size / 2**20, 2),
             "build_s": round(time.perf_counter() - started, 2), "sequence": report.sequence, **counts}
+
+
+def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None) -> dict:
+    """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
+    out_zip = Path(out_zip)
+    source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
+    started = time.perf_counter()
+    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started)
 
 
 def default_out(limit: int | None) -> Path:

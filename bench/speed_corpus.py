@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shutil
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import DEFAULT_SHARED  # noqa: E402
-from bench.laws_package import DOMAIN, PINNED_EPOCH, _jsonl, body, load_laws, statuses  # noqa: E402
+from bench.laws_package import DOMAIN, _jsonl, body, load_laws, statuses  # noqa: E402
 
 DEFAULT_LIMIT = 50_000
 MANIFEST = {"publisher": "基准测试（法律法规条文）", "region": "全国", "sequence": 1}
@@ -120,22 +119,12 @@ def write_source(shared: Path, source: Path, limit: int | None = DEFAULT_LIMIT) 
 
 def build(shared: Path, out_zip: Path, *, limit: int | None = DEFAULT_LIMIT, source: Path | None = None) -> dict:
     """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
-    from catalog.packages import pack
+    from bench.laws_package import pack_source
 
     out_zip = Path(out_zip)
     source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
     started = time.perf_counter()
-    counts = write_source(Path(shared), source, limit)
-    pinned = "SOURCE_DATE_EPOCH" not in os.environ
-    if pinned:
-        os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
-    try:
-        report = pack(source, out_zip, key=None)
-    finally:
-        if pinned:
-            del os.environ["SOURCE_DATE_EPOCH"]
-    return {"zip": str(out_zip), "source": str(source), "zip_mb": round(out_zip.stat().st_size / 2**20, 2),
-            "build_s": round(time.perf_counter() - started, 2), "sequence": report.sequence, **counts}
+    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started)
 
 
 def default_out(limit: int | None) -> Path:

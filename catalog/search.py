@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from catalog import settings
 from catalog.index import RawHits
-from catalog.model import RelatedQuestion, SearchHit, SearchResult
+from catalog.model import SearchHit, SearchResult
 from catalog.query import Plan
 
 if TYPE_CHECKING:

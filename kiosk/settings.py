@@ -12,7 +12,6 @@ import logging
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from catalog.datadir import DataDir, atomic_write
 from kiosk import theme
