@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         win.resize(size[0] // 2, size[1] // 2)
         win.show()
     else:
+        # Without a window manager (a bare X session on a kiosk) a full-screen request alone is not
+        # honoured: take the screen's geometry explicitly as well.
+        win.setGeometry(app.primaryScreen().geometry())
         win.showFullScreen()
     return app.exec()
 

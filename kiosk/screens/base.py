@@ -107,8 +107,11 @@ def grid(widgets: list[QWidget], columns: int, spacing: int = 12) -> QGridLayout
     g = QGridLayout()
     g.setSpacing(spacing)
     for n, w in enumerate(widgets):
-        w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        if w.sizePolicy().horizontalPolicy() != QSizePolicy.Ignored:
+            w.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         g.addWidget(w, n // columns, n % columns)
+    for c in range(columns):
+        g.setColumnStretch(c, 1)
     return g
 
 

@@ -63,7 +63,8 @@ class HomeScreen(Screen):
         tiles = [DomainTile(d, counts.get(d.id, 0), self.theme,
                             lambda _c=False, d=d: self.win.show_domain(d.id)) for d in pilots]
         self.tiles = tiles
-        self.tiles_box.addLayout(grid(tiles, 4 if self.portrait() else 7, self.theme.spacing_px))
+        self._columns = self._tile_columns()
+        self.tiles_box.addLayout(grid(tiles, self._columns, self.theme.spacing_px))
         others = [d for d in domains if not d.pilot]
         if others:
             self.others_box.addWidget(label("其他：", "muted", wrap=False))
@@ -81,6 +82,16 @@ class HomeScreen(Screen):
             date = m["published"] or m["written"] or ""
             self.latest_col.addWidget(button(f"{m['title']}　{date}", lambda _c=False, i=m["id"]: self.win.show_document(i), "link"))
         self.lists.setDirection(QHBoxLayout.TopToBottom if self.portrait() else QHBoxLayout.LeftToRight)
+
+    def _tile_columns(self) -> int:
+        # as many columns as tiles of a readable width fit (7 across 1920 px, 4 across 1080 px)
+        width = max(self.win.width(), 400)
+        return max(2, min(7, width // (self.theme.target_px * 4)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._data is not None and self._tile_columns() != getattr(self, "_columns", None):
+            self._fill(self._data)
 
     def reset(self) -> None:
         super().reset()

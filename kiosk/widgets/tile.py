@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QSizePolicy
 
 from catalog.model import Domain
 from kiosk.theme import Theme
@@ -35,9 +35,17 @@ def glyph_icon(ch: str, size: int, theme: Theme) -> QIcon:
     return QIcon(pm)
 
 
+def tile_text(name: str, per_line: int = 6) -> str:
+    """Long names on two balanced lines (国有土地上房屋 / 征收与补偿): a tile never clips its name."""
+    if len(name) <= per_line:
+        return name
+    half = (len(name) + 1) // 2
+    return name[:half] + "\n" + name[half:]
+
+
 class DomainTile(QPushButton):
     def __init__(self, domain: Domain, count: int, theme: Theme, on_tap):
-        super().__init__(domain.name)
+        super().__init__(tile_text(domain.name))
         self.domain = domain
         self.setObjectName("tile")
         self.setFocusPolicy(Qt.NoFocus)
@@ -45,5 +53,7 @@ class DomainTile(QPushButton):
         self.setIcon(glyph_icon(GLYPHS.get(domain.id, domain.name[0]), size, theme))
         self.setIconSize(QSize(size, size))
         self.setMinimumHeight(int(size * 1.6))
+        # equal columns whatever the name's length; the text wraps instead (tile_text)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.setToolTip(f"{domain.name}（{count} 份文件）")
         self.clicked.connect(on_tap)

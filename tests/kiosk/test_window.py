@@ -56,6 +56,23 @@ def test_first_screen_shows_domains_and_catalogue(qtbot, data):
     assert all(t.height() >= 48 and t.width() >= 48 for t in win.home.tiles)
 
 
+def tile_columns(win):
+    xs = sorted({t.mapTo(win, t.rect().topLeft()).x() for t in win.home.tiles})
+    return len(xs)
+
+
+def test_tiles_fit_both_orientations_and_elder_mode(qtbot, data):
+    win = make_window(qtbot, data)
+    assert tile_columns(win) == 7
+    win.resize(1080, 1920)
+    settle(qtbot)
+    assert tile_columns(win) == 4
+    win.set_elder(True)
+    settle(qtbot)
+    assert tile_columns(win) == 3  # fewer, larger targets in 长辈模式
+    assert all(t.width() >= 64 and t.height() >= 64 for t in win.home.tiles)
+
+
 def test_search_open_result_back_and_home(qtbot, data):
     win = make_window(qtbot, data)
     win.home.search.box.setText("户口")  # typing through the on-screen keyboard: test_keyboard.py
