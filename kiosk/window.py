@@ -57,6 +57,7 @@ class Overlay(QFrame):
         outer.setAlignment(Qt.AlignCenter)
         self.dialog = QFrame()
         self.dialog.setObjectName("dialog")
+        self.dialog.setMaximumWidth(900)  # a dialog, not a second screen
         self.box = QVBoxLayout(self.dialog)
         self.box.setContentsMargins(40, 32, 40, 32)
         self.box.setSpacing(20)
