@@ -85,7 +85,7 @@ def test_search_open_result_back_and_home(qtbot, data):
     assert win.stack.currentWidget() is win.document
     qtbot.waitUntil(lambda: win.document.doc is not None, timeout=5000)
     assert win.document.doc.title == "户口登记条例"
-    assert any("第七条" in p.text() for p in win.document.paragraphs)
+    assert "第七条 婴儿出生后一个月以内" in win.document.text
     tap(qtbot, win.back_btn)
     assert win.stack.currentWidget() is win.results and win.results.query == "户口"
     tap(qtbot, win.home_btn)
@@ -109,6 +109,21 @@ def test_search_by_tapping_keys(qtbot, data):
     qtbot.waitUntil(lambda: win.results.result is not None, timeout=5000)
     assert win.stack.currentWidget() is win.results and not kb.isVisible()
     assert win.results.result.hits[0].title == "户口登记条例"
+
+
+def test_document_links_lead_to_related_questions(qtbot, data):
+    from PySide6.QtCore import QUrl
+
+    win = make_window(qtbot, data)
+    doc_id = next(d["id"] for d in records(25)["document"] if d["title"] == "户口登记条例")
+    win.show_document(doc_id)
+    settle(qtbot)
+    assert "相关问题" in win.document.text and "新生儿出生后多久要申报户口" in win.document.text
+    win.document.body.anchorClicked.emit(QUrl("faq:faq-hukou-newborn"))  # what a tap on the link does
+    settle(qtbot)
+    assert win.stack.currentWidget() is win.faq
+    tap(qtbot, win.back_btn)
+    assert win.stack.currentWidget() is win.document and win.document.doc.id == doc_id
 
 
 def test_facet_chip_filters_and_one_tap_removes(qtbot, data):
@@ -155,7 +170,7 @@ def test_idle_reset_clears_everything(qtbot, data):
     win.show_document(win.results.result.hits[0].id)
     settle(qtbot)
     win.document.set_size(2)
-    win.document.scroll.verticalScrollBar().setValue(200)
+    win.document.body.verticalScrollBar().setValue(200)
     win.set_elder(True)
     win.home.search.box.setText("半句话")
     win.touched()  # the timer runs again: no touch from now on
@@ -168,7 +183,7 @@ def test_idle_reset_clears_everything(qtbot, data):
     assert win.document.doc is None and win.document.size_step == 0
     assert win.home.search.box.text() == "" and not win.elder
     assert all(kb.buffer() == "" and not kb.isVisible() for kb in win.keyboards)
-    assert win.document.scroll.verticalScrollBar().value() == 0
+    assert win.document.body.verticalScrollBar().value() == 0 and win.document.text == ""
 
 
 def test_countdown_button_keeps_the_session(qtbot, data):
