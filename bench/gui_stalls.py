@@ -101,8 +101,9 @@ def main() -> int:
     result = {"benchmark": "gui_stalls", "target_ms": 100, "heartbeat_ms": 5,
               "max_gap_ms_by_action": worst, "max_gap_ms": max(worst.values()),
               "longest_document": longest.title}
-    (REPO / "bench/results/gui_stalls.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-                                                      encoding="utf-8")
+    from bench.common import write_json
+
+    write_json(REPO / "bench/results/gui_stalls.json", result)
     print(json.dumps(result, ensure_ascii=False))
     if tmp:
         tmp.cleanup()

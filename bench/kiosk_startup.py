@@ -97,8 +97,10 @@ def main() -> int:
         "note": "from process launch (python interpreter start included) to the first Paint event of "
                 "the main window, and to catalogue open + segmenter + warm index + home tiles shown",
     }
-    out_path = REPO / "bench" / "results" / "kiosk_startup.json"
-    out_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(REPO))
+    from bench.common import write_json
+
+    write_json(REPO / "bench" / "results" / "kiosk_startup.json", result)
     print(json.dumps(result, ensure_ascii=False))
     if tmp:
         tmp.cleanup()
