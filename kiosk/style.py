@@ -25,6 +25,9 @@ def stylesheet(t: Theme) -> str:
     QPushButton#tile {{ font-size: {t.body_px}px; font-weight: bold; text-align: center; }}
     QPushButton#link {{ border: none; text-align: left; color: {t.focus}; text-decoration: underline;
                    background: transparent; }}
+    QPushButton#resulttitle {{ border: none; text-align: left; color: {t.focus};
+                   text-decoration: underline; background: transparent;
+                   font-size: {t.body_px + 2}px; font-weight: bold; }}
     QPushButton#chip {{ border-radius: {t.target_px // 2}px; padding: 4px 16px; font-size: {t.small_px}px; }}
     QLineEdit {{ background: {t.surface}; border: 3px solid {t.focus}; border-radius: 10px;
                  padding: 6px 12px; min-height: {t.target_px}px; font-size: {t.body_px}px; }}

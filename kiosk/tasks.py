@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger("kiosk")
@@ -59,19 +60,24 @@ def wait_idle(msecs: int = 30000) -> bool:
 
 def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Run ``fn(progress)`` in the background; callbacks run on the GUI thread."""
+        on_progress: Callable[[str, int, int], None] | None = None,
+        owner: QObject | None = None) -> None:
+    """Run ``fn(progress)`` in the background; callbacks run on the GUI thread.
+
+    With ``owner`` (the widget the callbacks update), the result is dropped if the owner was
+    deleted meanwhile (a window closed while a query ran)."""
     task = _Task(fn)
     _alive.add(task)  # keep the signal object alive until the task reports
 
     def finish(handler, value):
         _alive.discard(task)
-        if handler is not None:
+        if handler is not None and (owner is None or shiboken6.isValid(owner)):
             handler(value)
 
     task.signals.done.connect(lambda r: finish(on_done, r))
     task.signals.failed.connect(lambda e: finish(on_error, e))
     if on_progress is not None:
-        task.signals.progress.connect(on_progress)
+        task.signals.progress.connect(
+            lambda *a: on_progress(*a) if owner is None or shiboken6.isValid(owner) else None)
     task.setAutoDelete(True)
     pool().start(task)

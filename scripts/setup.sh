@@ -37,7 +37,8 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   echo "安装 Python 软件包到 .venv（首次需要几分钟）…"
-  { .venv/bin/pip install -U pip && .venv/bin/pip install -e '.[test]'; } > .venv/pip.log 2>&1 \
+  { .venv/bin/pip install -U pip && .venv/bin/pip uninstall -y PySide6-Pdf PySide6_Pdf \
+      && .venv/bin/pip install -e '.[test]'; } > .venv/pip.log 2>&1 \
     || { tail -40 .venv/pip.log; echo "安装 Python 软件包失败，详见 .venv/pip.log"; exit 1; }
   rm -f .venv/.installed-*
   touch "$stamp"

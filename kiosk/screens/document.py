@@ -56,7 +56,7 @@ class DocumentScreen(Screen):
             names = {d.id: d.name for d in cat.store.domains()}
             return doc, names, cat.store.interpretations_of(doc_id), cat.store.faqs_citing(doc_id)
 
-        tasks.run(fetch, lambda data: self._fill(data, request))
+        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
 
     def _fill(self, data, request: int) -> None:
         if request != self._request:

@@ -29,7 +29,7 @@ class DomainScreen(Screen):
             item_docs = {it.id: cat.store.documents_for_item(it.id) for it in items}
             return d, items, item_docs, cat.store.documents_for_domain(domain_id)
 
-        tasks.run(fetch, lambda data: self._fill(data, request))
+        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
 
     def _fill(self, data, request: int) -> None:
         if request != self._request:

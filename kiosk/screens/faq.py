@@ -22,7 +22,7 @@ class FaqScreen(Screen):
             f = cat.store.faq(faq_id)
             return f, (cat.store.document_meta(f.documents) if f else {})
 
-        tasks.run(fetch, lambda data: self._fill(data, request))
+        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
 
     def _fill(self, data, request: int) -> None:
         if request != self._request:

@@ -35,6 +35,8 @@ class HomeScreen(Screen):
         self.column.addLayout(self.lists)
         self.column.addStretch(1)
         self._data = None
+        self._grid = None
+        self.tiles: list = []
 
     def load(self) -> None:
         cat = self.catalog
@@ -52,19 +54,19 @@ class HomeScreen(Screen):
                     picked.append(f)
             return domains, counts, picked[:6], cat.store.latest_documents(6)
 
-        tasks.run(fetch, self._fill)
+        tasks.run(fetch, self._fill, owner=self)
 
     def _fill(self, data) -> None:
         self._data = data
         domains, counts, faqs, latest = data
         clear_layout(self.tiles_box)
+        self._grid = None
         clear_layout(self.others_box)
         pilots = [d for d in domains if d.pilot]
         tiles = [DomainTile(d, counts.get(d.id, 0), self.theme,
                             lambda _c=False, d=d: self.win.show_domain(d.id)) for d in pilots]
         self.tiles = tiles
-        self._columns = self._tile_columns()
-        self.tiles_box.addLayout(grid(tiles, self._columns, self.theme.spacing_px))
+        self._grid_tiles()
         others = [d for d in domains if not d.pilot]
         if others:
             self.others_box.addWidget(label("其他：", "muted", wrap=False))
@@ -83,6 +85,18 @@ class HomeScreen(Screen):
             self.latest_col.addWidget(button(f"{m['title']}　{date}", lambda _c=False, i=m["id"]: self.win.show_document(i), "link"))
         self.lists.setDirection(QHBoxLayout.TopToBottom if self.portrait() else QHBoxLayout.LeftToRight)
 
+    def _grid_tiles(self) -> None:
+        """(Re)place the existing tiles in a grid of as many columns as fit."""
+        old = self._grid
+        if old is not None:
+            for t in self.tiles:
+                old.removeWidget(t)  # a no-op for a new tile
+            self.tiles_box.removeItem(old)
+            old.deleteLater()
+        self._columns = self._tile_columns()
+        self._grid = grid(self.tiles, self._columns, self.theme.spacing_px)
+        self.tiles_box.addLayout(self._grid)
+
     def _tile_columns(self) -> int:
         # as many columns as tiles of a readable width fit (7 across 1920 px, 4 across 1080 px)
         width = max(self.win.width(), 400)
@@ -91,13 +105,17 @@ class HomeScreen(Screen):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._data is not None and self._tile_columns() != getattr(self, "_columns", None):
-            self._fill(self._data)
+            self._grid_tiles()
 
     def reset(self) -> None:
         super().reset()
         self.search.reset()
 
     def apply_theme(self, theme) -> None:
+        """Tiles are restyled in place (rebuilding them doubled the cost of the 长辈模式 tap)."""
         super().apply_theme(theme)
         if self._data is not None:
-            self._fill(self._data)
+            for t in self.tiles:
+                t.apply_theme(theme)
+            if self._tile_columns() != self._columns:
+                self._grid_tiles()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QWidget
 
@@ -16,6 +16,8 @@ from kiosk.widgets.touch import make_kinetic
 
 FACET_LABELS = {"domain": "领域", "kind": "类别", "status": "有效性", "year": "年份"}
 MAX_CHIPS = 8
+PAGE, ELDER_PAGE = 10, 5  # result cards per page
+CARDS_PER_TURN = 4  # cards built per event-loop turn
 
 
 class ResultsScreen(Screen):
@@ -48,6 +50,8 @@ class ResultsScreen(Screen):
         self.listing: tuple[str, list[str]] | None = None
         self.result = None
         self._request = 0
+        self._pending: list[tuple] = []
+        self._more = None
 
     # loading -------------------------------------------------------------------------------
     def run(self, query: str, keep_filters: bool = False) -> None:
@@ -67,7 +71,7 @@ class ResultsScreen(Screen):
         self._request += 1
         request = self._request
         tasks.run(lambda _p: cat.store.document_meta(doc_ids),
-                  lambda meta: self._fill_listing(meta, request))
+                  lambda meta: self._fill_listing(meta, request), owner=self)
 
     def _load(self) -> None:
         cat, q, f = self.catalog, self.query, dict(self.filters)
@@ -82,7 +86,7 @@ class ResultsScreen(Screen):
                 result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
             return result
 
-        tasks.run(fetch, lambda r: self._fill(r, request))
+        tasks.run(fetch, lambda r: self._fill(r, request), owner=self)
 
     # showing -------------------------------------------------------------------------------
     def _fill(self, result, request: int) -> None:
@@ -103,8 +107,9 @@ class ResultsScreen(Screen):
         head = f"找到 {result.total} 份文件" if result.total else "没有找到相关文件"
         self.notice.setText(head + ("　" + " ".join(notes) if notes else ""))
         self._fill_chips(result.facets)
-        for h in result.hits:
-            self.list.addWidget(self._hit_card(h.id, h.title, h.kind, h.status, h.published, h.snippet))
+        self._pending = [(h.id, h.title, h.kind, h.status, h.published, h.snippet) for h in result.hits]
+        self._more = None
+        self._show_more()
         if result.related_questions:
             self.list.addWidget(label("您是不是想问：", "heading"))
             for q in result.related_questions:
@@ -122,13 +127,44 @@ class ResultsScreen(Screen):
         clear_layout(self.list)
         clear_layout(self.chips)
         self.notice.setText(f"{title}：共 {len(ids)} 份文件")
-        for i in ids:
-            m = meta.get(i)
-            if m:
-                self.list.addWidget(self._hit_card(i, m["title"], m["kind"], m["status"],
-                                                   m["published"] or m["written"], ""))
+        self._pending = [(i, m["title"], m["kind"], m["status"], m["published"] or m["written"], "")
+                         for i in ids if (m := meta.get(i))]
+        self._more = None
+        self._show_more()
         self.list.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
+
+    def page_size(self) -> int:
+        """Cards built per tap: few enough that building them never stalls the screen, and
+        fewer still in elder mode, where each card is larger."""
+        return ELDER_PAGE if self.theme.name == "elder" else PAGE
+
+    def _show_more(self) -> None:
+        """The next page of result cards, placed before the 显示更多 button. The first few are
+        built at once, the rest of the page one small group per event-loop turn, so the screen
+        paints in between and never stalls."""
+        batch, self._pending = self._pending[:self.page_size()], self._pending[self.page_size():]
+        at = self.list.indexOf(self._more) if self._more is not None else self.list.count()
+        if self._pending and self._more is None:
+            self._more = button("", lambda _c=False: self._show_more())
+            self.list.insertWidget(at, self._more)
+        if self._more is not None:
+            if self._pending:
+                self._more.setText(f"显示更多结果（还有 {len(self._pending)} 份）")
+            else:
+                self.list.removeWidget(self._more)
+                self._more.deleteLater()
+                self._more = None
+        self._build_cards(batch, at, self._request)
+
+    def _build_cards(self, batch: list[tuple], at: int, request: int) -> None:
+        if request != self._request:
+            return  # a newer query replaced the list
+        for n, args in enumerate(batch[:CARDS_PER_TURN]):
+            self.list.insertWidget(at + n, self._hit_card(*args))
+        rest = batch[CARDS_PER_TURN:]
+        if rest:
+            QTimer.singleShot(0, lambda: self._build_cards(rest, at + CARDS_PER_TURN, request))
 
     def _fill_chips(self, facets: dict) -> None:
         for name, value in self.filters.items():
@@ -163,8 +199,8 @@ class ResultsScreen(Screen):
 
     def _hit_card(self, doc_id, title, kind, status, published, snippet) -> QWidget:
         frame, lay = card()
-        t = button(title, lambda _c=False: self.win.show_document(doc_id), "link")
-        t.setStyleSheet(f"font-size: {self.theme.body_px + 2}px; font-weight: bold;")
+        # a rule of the screen's sheet: a sheet of its own per title cost ~14 ms each to polish
+        t = button(title, lambda _c=False: self.win.show_document(doc_id), "resulttitle")
         lay.addWidget(t)
         meta = [label(f"{kind}　{published or '日期不详'}", "muted", wrap=False)]
         badge = status_badge(status)
@@ -192,6 +228,7 @@ class ResultsScreen(Screen):
         super().reset()
         self._request += 1
         self.query, self.filters, self.listing, self.result = "", {}, None, None
+        self._pending, self._more = [], None
         self.search.reset()
         clear_layout(self.list)
         clear_layout(self.chips)

@@ -74,7 +74,7 @@ class SearchBar(QWidget):
             self._show_suggestions([], request)
             return
         tasks.run(lambda _p: [s.text for s in cat.suggest(text, limit=6)],
-                  lambda items: self._show_suggestions(items, request))
+                  lambda items: self._show_suggestions(items, request), owner=self)
 
     def _show_suggestions(self, items: list[str], request: int) -> None:
         if request != self._request:

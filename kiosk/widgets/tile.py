@@ -49,11 +49,14 @@ class DomainTile(QPushButton):
         self.domain = domain
         self.setObjectName("tile")
         self.setFocusPolicy(Qt.NoFocus)
-        size = theme.target_px
-        self.setIcon(glyph_icon(GLYPHS.get(domain.id, domain.name[0]), size, theme))
-        self.setIconSize(QSize(size, size))
-        self.setMinimumHeight(int(size * 1.6))
+        self.apply_theme(theme)
         # equal columns whatever the name's length; the text wraps instead (tile_text)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.setToolTip(f"{domain.name}（{count} 份文件）")
         self.clicked.connect(on_tap)
+
+    def apply_theme(self, theme: Theme) -> None:
+        size = theme.target_px
+        self.setIcon(glyph_icon(GLYPHS.get(self.domain.id, self.domain.name[0]), size, theme))
+        self.setIconSize(QSize(size, size))
+        self.setMinimumHeight(int(size * 1.6))
