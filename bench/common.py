@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+
 import json
 import os
 import platform
@@ -86,3 +89,17 @@ def write_json(path: Path, obj) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def demo_data_dir(data_dir: str | Path | None = None):
+    """``data_dir`` when given, else the demo catalogue imported into a temporary data folder."""
+    if data_dir:
+        yield Path(data_dir)
+        return
+    from catalog.packages import import_package
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dd = Path(tmp) / "data"
+        import_package(dd, REPO / "resources/demo/demo.zip", trust=[REPO / "resources/demo/demo.pub"])
+        yield dd

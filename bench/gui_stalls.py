@@ -16,7 +16,7 @@ import json
 import statistics
 import os
 import sys
-import tempfile
+import contextlib
 import time
 from pathlib import Path
 
@@ -34,18 +34,15 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from catalog.datadir import DataDir
-    from catalog.packages import import_package
     from kiosk import tasks
     from kiosk.fonts import install_fonts
     from kiosk.settings import Settings
     from kiosk.window import MainWindow
 
-    tmp = None
-    dd = args.data_dir
-    if dd is None:
-        tmp = tempfile.TemporaryDirectory()
-        dd = str(Path(tmp.name) / "data")
-        import_package(dd, REPO / "resources/demo/demo.zip", trust=[REPO / "resources/demo/demo.pub"])
+    from bench.common import demo_data_dir
+
+    stack = contextlib.ExitStack()
+    dd = stack.enter_context(demo_data_dir(args.data_dir))
     app = QApplication([])
     install_fonts()
     win = MainWindow(DataDir(dd), demo=False, settings=Settings())
@@ -90,6 +87,7 @@ def main() -> int:
         ("text size 特大", lambda: win.document.set_size(2), lambda: True),
         ("domain 社会救助", lambda: win.show_domain("shjz"), lambda: win.domain.domain is not None),
         ("answer", lambda: win.show_faq(win.catalog.store.faqs()[0].id), lambda: True),
+        ("ask a question", lambda: win.show_ask("我妈八十岁了有什么补贴"), lambda: win.ask.result is not None),
         ("keyboard dibao", lambda: (win.go_home(), win.home.search.open_keyboard(),
                                     win.home.search.keyboard.type_letters("dibao")), lambda: True),
         ("长辈模式 on", lambda: win.set_elder(True), lambda: True),
@@ -127,8 +125,7 @@ def main() -> int:
 
     write_json(REPO / "bench/results/gui_stalls.json", result)
     print(json.dumps(result, ensure_ascii=False))
-    if tmp:
-        tmp.cleanup()
+    stack.close()
     return 0
 
 

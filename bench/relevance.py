@@ -13,7 +13,7 @@ import argparse
 import json
 import math
 import sys
-import tempfile
+import contextlib
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -105,15 +105,11 @@ def main() -> int:
     ap.add_argument("--json-out", default=str(REPO / "bench" / "results" / "relevance.json"))
     args = ap.parse_args()
     from catalog.catalogue import Catalog
-    from catalog.packages import import_package
 
-    tmp = None
-    if args.data_dir:
-        dd = Path(args.data_dir)
-    else:
-        tmp = tempfile.TemporaryDirectory()
-        dd = Path(tmp.name) / "data"
-        import_package(dd, REPO / "resources/demo/demo.zip", trust=[REPO / "resources/demo/demo.pub"])
+    from bench.common import demo_data_dir
+
+    stack = contextlib.ExitStack()
+    dd = stack.enter_context(demo_data_dir(args.data_dir))
     queries = load_queries()
     with Catalog.open(dd) as cat:
         t0 = time.perf_counter()
@@ -132,8 +128,7 @@ def main() -> int:
                       "ours_by_category": {c: v["ndcg@10"] for c, v in ours["by_category"].items()},
                       "bm25_by_category": {c: v["ndcg@10"] for c, v in base["by_category"].items()}},
                      ensure_ascii=False, indent=1))
-    if tmp:
-        tmp.cleanup()
+    stack.close()
     return 0
 
 

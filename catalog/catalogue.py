@@ -30,6 +30,7 @@ class Catalog:
         self._synonyms = None
         self._vocab = None
         self._faq_texts = None
+        self._faq_matcher = None
 
     @classmethod
     def open(cls, data_dir: DataDir | Path | str) -> "Catalog":
@@ -106,6 +107,18 @@ class Catalog:
             if n:
                 scored.append((-n, len(question), fid, question))
         return [RelatedQuestion(fid, q) for _, _, fid, q in sorted(scored)[:limit]]
+
+    def faq_matcher(self):
+        """The FAQ base ready for questions (built on first use)."""
+        if self._faq_matcher is None:
+            from catalog.qa import FaqMatcher
+
+            self._faq_matcher = FaqMatcher(self)
+        return self._faq_matcher
+
+    def ask(self, question: str, limit: int = 3):
+        """Answer a citizen's question from the FAQ base (see catalog.qa)."""
+        return self.faq_matcher().ask(question, limit)
 
     def is_current(self) -> bool:
         return self.data_dir.pointer().generation == self.generation

@@ -91,23 +91,35 @@ def cmd_rollback(args, data_dir: DataDir) -> int:
     return 0
 
 
+def _batch_lines(path: str):
+    """One query per line of ``path`` ("-": standard input), in order."""
+    src = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    with src:
+        for line in src:
+            yield line.rstrip("\n")
+
+
+def _check_batch_args(args, what: str) -> bool:
+    if args.batch is None and getattr(args, what) is None:
+        print("请给出要搜索的词，或用 --batch 文件。" if what == "query" else "请给出要问的问题，或用 --batch 文件。",
+              file=sys.stderr)
+        return False
+    if args.batch is not None and not args.json:
+        print("--batch 需要与 --json 一起使用。", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_search(args, data_dir: DataDir) -> int:
     from catalog.catalogue import Catalog
 
-    if args.batch is None and args.query is None:
-        print("请给出要搜索的词，或用 --batch 文件。", file=sys.stderr)
-        return 2
-    if args.batch is not None and not args.json:
-        print("--batch 需要与 --json 一起使用。", file=sys.stderr)
+    if not _check_batch_args(args, "query"):
         return 2
     with Catalog.open(data_dir) as cat:
         kwargs = dict(domains=args.domain, kind=args.kind, status=args.status, limit=args.limit)
         if args.batch is not None:
-            src = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
-            with src:
-                for line in src:
-                    q = line.rstrip("\n")
-                    _print_json(cat.search(q, **kwargs).to_json())
+            for q in _batch_lines(args.batch):
+                _print_json(cat.search(q, **kwargs).to_json())
             return 0
         result = cat.search(args.query, **kwargs)
     if args.json:
@@ -121,6 +133,57 @@ def cmd_search(args, data_dir: DataDir) -> int:
     for n, h in enumerate(result.hits, 1):
         print(f"{n}. {h.title}  [{h.kind}·{h.status}·{h.published or '日期不详'}]  ({h.id})")
         print(f"   {h.snippet}")
+    return 0
+
+
+STATUS_WORDS = {"answered": "找到答案", "unsure": "不能确定，您是不是想问", "out_of_scope": "这个问题不在本机的政策问答范围内"}
+
+
+def cmd_ask(args, data_dir: DataDir) -> int:
+    from catalog.catalogue import Catalog
+
+    if not _check_batch_args(args, "question"):
+        return 2
+    with Catalog.open(data_dir) as cat:
+        if args.batch is not None:
+            for q in _batch_lines(args.batch):
+                _print_json(cat.ask(q, limit=args.limit).to_json())
+            return 0
+        result = cat.ask(args.question, limit=args.limit)
+        if args.json:
+            _print_json(result.to_json())
+            return 0
+        print(f"{STATUS_WORDS[result.status]}（把握 {result.confidence:.0%}，用时 {result.took_ms:.0f} 毫秒）")
+        if result.status == "out_of_scope":
+            print("请换个说法，或向工作人员咨询。")
+            return 0
+        shown = result.answers[:1] if result.status == "answered" else result.answers
+        for n, a in enumerate(shown, 1):
+            print(f"{n}. {a.question}  ({a.faq_id})")
+            if result.status == "answered":
+                print(f"   {a.answer}")
+            meta = cat.store.document_meta(a.documents)
+            for d in a.documents:
+                if d in meta:
+                    print(f"   出处：{meta[d]['title']}  ({d})")
+    return 0
+
+
+def cmd_extract(args, data_dir: DataDir) -> int:
+    from catalog.catalogue import Catalog
+    from catalog.extract import extract
+
+    chosen = [x for x in (args.doc_id, args.faq, args.item) if x]
+    if len(chosen) != 1:
+        print("请给出一份文件的编号，或用 --faq / --item 其中之一。", file=sys.stderr)
+        return 2
+    with Catalog.open(data_dir) as cat:
+        result = extract(cat.store, args.out, doc_id=args.doc_id, faq_id=args.faq, item_id=args.item,
+                         paragraphs=args.paragraphs, large=args.large)
+    if args.json:
+        _print_json({"path": str(result.path), "pages": result.pages, "paragraphs": result.paragraphs})
+    else:
+        print(f"已生成 {result.path}，共 {result.pages} 页。")
     return 0
 
 
@@ -196,6 +259,23 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=settings.DEFAULT_SEARCH_LIMIT)
     json_flag(sp)
     sp.set_defaults(func=cmd_search, needs_data=True)
+
+    sp = sub.add_parser("ask", help="政策问答：回答一个问题")
+    sp.add_argument("question", nargs="?")
+    sp.add_argument("--batch", metavar="FILE")
+    sp.add_argument("--limit", type=int, default=3)
+    json_flag(sp)
+    sp.set_defaults(func=cmd_ask, needs_data=True)
+
+    sp = sub.add_parser("extract", help="生成文件、问答或目录事项的摘录 PDF")
+    sp.add_argument("doc_id", nargs="?", metavar="DOC_ID")
+    sp.add_argument("--faq", metavar="ID")
+    sp.add_argument("--item", metavar="ID")
+    sp.add_argument("--paragraphs", metavar="3-7,9")
+    sp.add_argument("--large", action="store_true", help="大字版")
+    sp.add_argument("-o", "--out", required=True, metavar="OUT.pdf")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_extract, needs_data=True)
 
     sp = sub.add_parser("keygen", help="生成签名密钥")
     sp.add_argument("prefix", metavar="OUT_PREFIX")

@@ -142,6 +142,35 @@ class RelatedQuestion:
 
 
 @dataclass
+class AskAnswer:
+    faq_id: str
+    question: str
+    answer: str
+    score: float
+    documents: list[str]
+
+
+@dataclass
+class AskResult:
+    """``ask --json``: the contract's fields first; ``confidence`` (the calibrated probability that
+    the first candidate is right) and ``method`` are additions.
+
+    ``status``: "answered" (the first candidate is the answer), "unsure" (the candidates are the
+    您是不是想问 choices) or "out_of_scope" (the kiosk shows none of them)."""
+
+    question: str
+    took_ms: float
+    status: str
+    answers: list[AskAnswer]
+    related_documents: list[str]
+    confidence: float = 0.0
+    method: str = "lexical"  # "semantic" when sentence vectors took part
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class SearchResult:
     """``search --json``: the contract's fields first; the rest are additions.
 

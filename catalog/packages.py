@@ -37,7 +37,7 @@ log = logging.getLogger("catalog.packages")
 
 Progress = Callable[[str, int, int], None]
 STAGES = {"copy": "正在复制更新包", "verify": "正在校验", "store": "正在写入目录",
-          "index": "正在建立检索索引", "switch": "正在切换到新目录"}
+          "index": "正在建立检索索引", "qa": "正在准备政策问答", "switch": "正在切换到新目录"}
 
 META_FILES = ("manifest.json", "manifest.sig")
 _HEX64 = set("0123456789abcdef")
@@ -432,6 +432,8 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
                                faq_text=faq_text)
         checkpoint("index-built")
         _build_search_aids(store, Engine(build / "index"))
+        _build_faq_vectors(store, old_gen / "catalog.db" if old_gen else None,
+                           lambda done, total: progress("qa", done, total))
         _self_test(store, Engine(build / "index"))
     finally:
         store.close()
@@ -478,6 +480,35 @@ def _build_search_aids(store: Store, engine) -> None:
             if freq.get(w, 0) > 0:
                 terms.setdefault(w, 0.6 + min(freq[w], 50) / 100)
         store.replace_suggestions(suggest.build_rows(store, sorted(terms.items())))
+
+
+def _build_faq_vectors(store: Store, previous_db: Path | None, progress) -> None:
+    """Sentence vectors of every FAQ question and variant (catalog.semantic), when the model is
+    installed; texts the previous catalogue already had are not embedded again."""
+    from catalog import semantic
+    from catalog.qa import faq_texts
+
+    if not semantic.available():
+        return
+    texts = sorted({t for f in store.faqs() for t in faq_texts(f)})
+    keys = {t: semantic.key(t) for t in texts}
+    have = store.vectors(list(keys.values()))
+    if previous_db is not None and previous_db.exists() and len(have) < len(keys):
+        old = Store.open_readonly(previous_db, check_version=False)
+        try:
+            if "text_vectors" in old.db.table_names():
+                have.update(old.vectors([k for k in keys.values() if k not in have]))
+        finally:
+            old.close()
+    missing = [t for t in texts if keys[t] not in have]
+    if missing:
+        vectors = semantic.embed(missing, progress)
+        for t, v in zip(missing, vectors):
+            have[keys[t]] = v.tobytes()
+    wanted = set(keys.values())
+    with store.db.conn:
+        store.replace_vectors({k: v for k, v in have.items() if k in wanted})
+    checkpoint("vectors-built")
 
 
 def _self_test(store: Store, engine) -> None:
@@ -546,6 +577,7 @@ def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
         with store.db.conn:
             store.set_meta(engine=engine_name)
         _build_search_aids(store, Engine(build / "index"))
+        _build_faq_vectors(store, old_gen / "catalog.db", lambda d, t: report("qa", d, t))
         _self_test(store, Engine(build / "index"))
     finally:
         store.close()

@@ -26,3 +26,63 @@ STATUS_WEIGHT = {"现行有效": 1.0, "已修改": 0.6, "失效": 0.4, "废止":
 # Full-text engine for new imports: "tantivy" or "whoosh" (the environment variable CATALOG_ENGINE
 # overrides). See README "Search engines" for the measurements behind the default.
 DEFAULT_ENGINE = "tantivy"
+
+# Policy Q&A (catalog/qa.py): a profile with sentence vectors and one without, each fitted on
+# bench/qa's dev half by bench/qa.py --fit (the test half checks them).
+QA_PROFILES = {
+    "semantic": {
+     "weights": {
+      "cover": 1.0,
+      "back": 0.0,
+      "chars": 0.1,
+      "union": 0.75,
+      "answer": 0.25,
+      "answer_chars": 0.0,
+      "sem": 12.0,
+      "intent": 0.25
+     },
+     "calibration": {
+      "bias": -26.847,
+      "top": -0.592,
+      "margin": 2.858,
+      "back": 4.854,
+      "sem_top": 27.537
+     },
+     "scope": {
+      "bias": -34.314,
+      "top": 3.955,
+      "known": 1.404,
+      "groups": 5.381,
+      "sem_top": 25.074
+     },
+     "answer_at": 0.8,
+     "scope_min": 0.82
+    },
+    "lexical": {
+     "weights": {
+      "cover": 1.0,
+      "back": 0.0,
+      "chars": 2.0,
+      "union": 3.0,
+      "answer": 2.0,
+      "answer_chars": 2.0,
+      "sem": 0.0,
+      "intent": 0.25
+     },
+     "calibration": {
+      "bias": -2.638,
+      "top": 0.227,
+      "margin": 0.552,
+      "back": 6.096
+     },
+     "scope": {
+      "bias": -13.197,
+      "top": 1.158,
+      "known": 1.971,
+      "groups": 5.961
+     },
+     "answer_at": 0.8,
+     "scope_min": 0.94
+    },
+}
+QA_MIN_KNOWN = 0.3  # below this share of the question's weight in known words: out of scope

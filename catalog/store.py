@@ -22,7 +22,7 @@ class OldSchema(CatalogError):
     """The store was written by an older version of the software and must be upgraded."""
 from catalog.model import Attachment, Document, Domain, Faq, Item
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Fields of each package record that have a column; anything else a publisher adds is kept in `extra`.
 ITEM_FIELDS = ("id", "domain", "level1", "level2", "content", "basis", "time_limit", "subject",
@@ -80,8 +80,13 @@ def _v2_vocabulary_and_suggestions(db: sqlite_utils.Database) -> None:
     db["suggest"].create_index(["key"])
 
 
+def _v3_text_vectors(db: sqlite_utils.Database) -> None:
+    """Sentence vectors of the FAQ texts (catalog.semantic), keyed by model and text."""
+    db["text_vectors"].create({"key": str, "vector": bytes}, pk="key")
+
+
 # version -> function that brings a db from version-1 to version
-MIGRATIONS = {1: _create_v1, 2: _v2_vocabulary_and_suggestions}
+MIGRATIONS = {1: _create_v1, 2: _v2_vocabulary_and_suggestions, 3: _v3_text_vectors}
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -228,6 +233,20 @@ class Store:
                                     for n, words in enumerate(lines))
 
     # reading -----------------------------------------------------------------------------
+    def vectors(self, keys: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for chunk in _chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"select key, vector from text_vectors where key in ({marks})",
+                                       chunk).fetchall())
+        return out
+
+    def replace_vectors(self, rows: dict[str, bytes]) -> None:
+        """Keep exactly ``rows`` (vectors of texts no longer in the catalogue go)."""
+        self.db.execute("delete from text_vectors")
+        self.db["text_vectors"].insert_all(({"key": k, "vector": v} for k, v in rows.items()),
+                                           batch_size=500)
+
     def ids(self, rtype: str) -> set[str]:
         return {r[0] for r in self.db.execute(f"select id from {TABLES[rtype]}")}
 

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, Q
 
 from catalog.catalogue import Catalog
 from catalog.datadir import DataDir
+from catalog.usage import UsageLog
 from catalog.packages import STAGES
 from kiosk import tasks
 from kiosk.bootstrap import open_catalog
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
-from kiosk.screens.faq import FaqScreen
+from kiosk.screens.ask import AskScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.results import ResultsScreen
 from kiosk.settings import Settings
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
+        self.usage = UsageLog(data_dir.usage_db)
         self.domain_names: dict[str, str] = {}
         self.elder = False
         self.theme = NORMAL
@@ -112,9 +114,9 @@ class MainWindow(QMainWindow):
         self.results = ResultsScreen(self)
         self.document = DocumentScreen(self)
         self.domain = DomainScreen(self)
-        self.faq = FaqScreen(self)
+        self.ask = AskScreen(self)
         self.screens = {"home": self.home, "results": self.results, "document": self.document,
-                        "domain": self.domain, "faq": self.faq}
+                        "domain": self.domain, "ask": self.ask}
         for s in self.screens.values():
             self.stack.addWidget(s)
         self._attach_keyboards()
@@ -176,14 +178,14 @@ class MainWindow(QMainWindow):
             from kiosk.widgets.keyboard import PinyinKeyboard
         except ImportError:  # pragma: no cover - the keyboard module ships with the app
             return
-        for screen in (self.home, self.results):
+        for screen in (self.home, self.results, self.ask):
             kb = PinyinKeyboard()
             screen.bottom.addWidget(kb)
             kb.hide()
             kb.submitted.connect(screen.search.submit)
             screen.search.attach_keyboard(kb)
             self._screen_keyboards[screen] = [kb]
-        self.keyboards = [self.home.search.keyboard, self.results.search.keyboard]
+        self.keyboards = [s.search.keyboard for s in (self.home, self.results, self.ask)]
 
     # start-up ------------------------------------------------------------------------------
     def _progress(self, stage: str, done: int, total: int) -> None:
@@ -207,6 +209,8 @@ class MainWindow(QMainWindow):
 
                 kb.set_candidate_source(lambda s, c=cat: ime.candidates(c.store, s))
         self.home.load()
+        # the Q&A matcher (FAQ texts, sentence vectors, the model) after the home screen's data
+        tasks.run(lambda _p: cat.ask("预热"), owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
@@ -241,8 +245,17 @@ class MainWindow(QMainWindow):
         self.domain.open(domain_id)
 
     def show_faq(self, faq_id: str) -> None:
-        self._show("faq", (faq_id,))
-        self.faq.open(faq_id)
+        """One FAQ's answer, on the ask screen (with its sources and 有用/没用)."""
+        self._show("ask", ("faq", faq_id))
+        self.ask.show_answer_of(faq_id)
+
+    def show_ask(self, question: str | None = None) -> None:
+        """The ask screen: popular questions, or the answer to ``question``."""
+        self._show("ask", ("q", question) if question else ("popular",))
+        if question:
+            self.ask.ask(question)
+        else:
+            self.ask.show_popular()
 
     def go_back(self) -> None:
         if not self.history:
@@ -257,8 +270,13 @@ class MainWindow(QMainWindow):
             self.document.open(args[0])
         elif name == "domain" and (self.domain.domain is None or self.domain.domain.id != args[0]):
             self.domain.open(args[0])
-        elif name == "faq":
-            self.faq.open(args[0])
+        elif name == "ask":
+            if args[0] == "faq":
+                self.ask.show_answer_of(args[1])
+            elif args[0] == "q":
+                self.ask.ask(args[1])
+            else:
+                self.ask.show_popular()
 
     def go_home(self) -> None:
         self.history.clear()

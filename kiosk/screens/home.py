@@ -18,6 +18,8 @@ class HomeScreen(Screen):
         self.search = SearchBar(window)
         self.search.searched.connect(lambda q: self.win.show_results(q))
         self.top.addWidget(self.search)
+        self.ask_btn = button("有问题？点这里，用自己的话提问", lambda _c=False: self.win.show_ask(), "primary")
+        self.top.addWidget(self.ask_btn)
         self.tiles_title = label("按领域查找", "heading")
         self.column.addWidget(self.tiles_title)
         self.tiles_box = QVBoxLayout()
@@ -80,9 +82,12 @@ class HomeScreen(Screen):
                     item.widget().deleteLater()
         for f in faqs:
             self.faq_col.addWidget(button(f.question, lambda _c=False, f=f: self.win.show_faq(f.id), "link"))
+        self.faq_col.addWidget(button("更多问题 ›", lambda _c=False: self.win.show_ask(), "link"))
         for m in latest:
             date = m["published"] or m["written"] or ""
             self.latest_col.addWidget(button(f"{m['title']}　{date}", lambda _c=False, i=m["id"]: self.win.show_document(i), "link"))
+        for col in (self.faq_col, self.latest_col):
+            col.addStretch(1)  # both lists start at the top, side by side
         self.lists.setDirection(QHBoxLayout.TopToBottom if self.portrait() else QHBoxLayout.LeftToRight)
 
     def _grid_tiles(self) -> None:

@@ -15,7 +15,8 @@ from kiosk import tasks, theme
 class SearchBar(QWidget):
     searched = Signal(str)
 
-    def __init__(self, window, placeholder: str = "输入要查的内容，如：低保、户口、义务教育"):
+    def __init__(self, window, placeholder: str = "输入要查的内容，如：低保、户口、义务教育",
+                 button_text: str = "搜索"):
         super().__init__()
         self.win = window
         lay = QVBoxLayout(self)
@@ -26,7 +27,7 @@ class SearchBar(QWidget):
         self.box.setPlaceholderText(placeholder)
         self.box.setReadOnly(False)
         self.box.installEventFilter(self)
-        self.go = QPushButton("搜索")
+        self.go = QPushButton(button_text)
         self.go.setObjectName("primary")
         self.go.setFocusPolicy(Qt.NoFocus)
         self.go.clicked.connect(self.submit)

@@ -12,11 +12,13 @@ from pkgtools import build, records, snapshot
 
 
 def make_schema_v1(db_path):
-    """Turn a generation's store into exactly what schema 1 was (no vocabulary, no suggestions)."""
+    """Turn a generation's store into exactly what schema 1 was (no vocabulary, no suggestions,
+    no sentence vectors)."""
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("drop table vocab")
         conn.execute("drop table suggest")
+        conn.execute("drop table text_vectors")
         conn.execute("delete from meta where key = 'engine'")
         conn.execute("pragma user_version = 1")
     conn.close()
@@ -33,6 +35,10 @@ def test_old_generation_is_rebuilt_on_open(tmp_path, keys):
         assert cat.store.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
         assert cat.engine.name == configured()
         assert cat.search("shbx").hits[0].title == "社会保险法"  # needs the new vocabulary
+        from catalog import semantic
+
+        if semantic.available():  # the FAQ vectors were made during the upgrade
+            assert cat.faq_matcher().method == "semantic"
         assert cat.generation != old_gen.name
     st = status(dd)
     assert (st.sequence, st.documents, st.previous_sequence) == (3, 8, 3)

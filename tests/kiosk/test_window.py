@@ -29,6 +29,9 @@ def make_window(qtbot, data, **settings):
     win.show()
     qtbot.waitUntil(lambda: win.catalog is not None, timeout=30000)
     qtbot.waitUntil(lambda: bool(getattr(win.home, "tiles", None)), timeout=10000)
+    # laid out: new widgets are shown and placed on the next turns of the event loop
+    qtbot.waitUntil(lambda: all(t.isVisible() and t.width() > 0 for t in win.home.tiles), timeout=5000)
+    settle(qtbot)
     return win
 
 
@@ -81,11 +84,12 @@ def test_elder_mode_styles_the_visible_screen_now_and_the_others_before_they_sho
     qtbot.wait(300)
     win.set_elder(True)
     assert win.header_bar.styleSheet() == stylesheet(ELDER)  # the tapped button's bar: at once
-    qtbot.waitUntil(lambda: win.home.styleSheet() == stylesheet(ELDER), timeout=1000)
     # a hidden screen shown before the idle pass reached it is styled on the way in
     assert win.document.styleSheet() != stylesheet(ELDER)
     win.show_document(win.catalog.store.faqs()[0].documents[0])
     assert win.document.styleSheet() == stylesheet(ELDER)
+    win.go_home()
+    qtbot.waitUntil(lambda: win.home.styleSheet() == stylesheet(ELDER), timeout=1000)
     # and the idle pass reaches all the rest
     qtbot.waitUntil(lambda: all(p.styleSheet() == stylesheet(ELDER) for p in win._parts()), timeout=3000)
     settle(qtbot)
@@ -140,7 +144,9 @@ def test_document_links_lead_to_related_questions(qtbot, data):
     assert "相关问题" in win.document.text and "新生儿出生后多久要申报户口" in win.document.text
     win.document.body.anchorClicked.emit(QUrl("faq:faq-hukou-newborn"))  # what a tap on the link does
     settle(qtbot)
-    assert win.stack.currentWidget() is win.faq
+    assert win.stack.currentWidget() is win.ask
+    qtbot.waitUntil(lambda: win.ask.result is not None, timeout=5000)
+    assert win.ask.result.answers[0].faq_id == "faq-hukou-newborn"
     tap(qtbot, win.back_btn)
     assert win.stack.currentWidget() is win.document and win.document.doc.id == doc_id
 

@@ -1,0 +1,179 @@
+"""Ask: a citizen's question in their own words, the answer with its sources, or honestly none.
+
+Popular questions per domain are tap targets; an answer shows where it comes from (tap to open
+the document) and its 政策依据 (the cited passages); 有用/没用 on every answer; when the kiosk is not
+sure it offers 您是不是想问 choices, and for a question outside the catalogue it answers nothing
+and points to search and to staff help. Questions without a confident answer are counted,
+masked, in the miss log (catalog.usage) for staff.
+"""
+
+from __future__ import annotations
+
+from kiosk import tasks
+from kiosk.screens.base import Screen, button, card, clear_layout, grid, label, row
+from kiosk.widgets.searchbar import SearchBar
+
+POPULAR_PER_DOMAIN = 6
+
+
+class AskScreen(Screen):
+    title = "政策问答"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.search = SearchBar(window, "请用自己的话提问，如：八十岁老人有什么补贴？", "提问")
+        self.search.searched.connect(self.ask)
+        self.top.addWidget(self.search)
+        self.result = None
+        self.question = ""
+        self.domain: str | None = None
+        self._request = 0
+        self._popular: dict[str, list] | None = None
+        self.feedback_given = False
+
+    # popular questions --------------------------------------------------------------------
+    def show_popular(self, domain: str | None = None) -> None:
+        """The start of the screen: domains with questions, and the chosen domain's questions."""
+        self.result, self.question = None, ""
+        cat = self.catalog
+        self._request += 1
+        request = self._request
+
+        def fetch(_p):
+            if self._popular is None:
+                by_domain: dict[str, list] = {}
+                for f in cat.store.faqs():
+                    for d in f.domains[:1]:
+                        by_domain.setdefault(d, []).append(f)
+                return by_domain
+            return self._popular
+
+        def done(by_domain):
+            if request != self._request:
+                return
+            self._popular = by_domain
+            order = [d for d in self.win.domain_names if d in by_domain]
+            # first shown: the domain with the most questions (社会救助 in the demo), then as chosen
+            busiest = max(order, key=lambda d: len(by_domain[d]), default=None)
+            self.domain = domain if domain in by_domain else busiest
+            clear_layout(self.column)
+            self.column.addWidget(label("常见问题：先点一个领域，再点您想问的问题", "heading"))
+            chips = [button(self.win.domain_names.get(d, d), lambda _c=False, d=d: self.show_popular(d), "chip")
+                     for d in order]
+            for c, d in zip(chips, order):
+                c.setCheckable(True)
+                c.setChecked(d == self.domain)
+            self.column.addLayout(grid(chips, 4 if self.portrait() else 6, self.theme.spacing_px))
+            for f in by_domain.get(self.domain, [])[:POPULAR_PER_DOMAIN]:
+                self.column.addWidget(button(f.question, lambda _c=False, f=f: self.show_answer_of(f.id, f.question), "link"))
+            self.column.addStretch(1)
+
+        tasks.run(fetch, done, owner=self)
+
+    # asking -------------------------------------------------------------------------------
+    def ask(self, question: str) -> None:
+        self.question, self.result = question, None
+        self.search.set_query(question)
+        cat, usage = self.catalog, self.win.usage
+        self._request += 1
+        request = self._request
+
+        def fetch(_p):
+            result = cat.ask(question)
+            meta = cat.store.document_meta(sorted({d for a in result.answers for d in a.documents}))
+            try:
+                usage.record_question(question, result.status)
+            except Exception:  # noqa: BLE001 - counting never stops an answer
+                pass
+            return result, meta
+
+        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+
+    def show_answer_of(self, faq_id: str, question: str | None = None) -> None:
+        """A question tapped from a list: its answer, as certain as a confident match."""
+        self.question, self.result = "", None
+        cat = self.catalog
+        self._request += 1
+        request = self._request
+
+        def fetch(_p):
+            from catalog.model import AskAnswer, AskResult
+
+            f = cat.store.faq(faq_id)
+            if f is None:
+                return None, {}
+            result = AskResult(question=question or f.question, took_ms=0.0, status="answered",
+                               answers=[AskAnswer(f.id, f.question, f.answer, 1.0, list(f.documents))],
+                               related_documents=[], confidence=1.0)
+            return result, cat.store.document_meta(list(f.documents))
+
+        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+
+    def _fill(self, data, request: int) -> None:
+        if request != self._request:
+            return
+        result, meta = data
+        self.result = result
+        self.feedback_given = False
+        clear_layout(self.column)
+        if result is None:
+            self.column.addWidget(label("没有找到这个问题，目录可能已经更新。"))
+        elif result.status == "answered":
+            self._answer_card(result.answers[0], meta)
+        elif result.status == "unsure":
+            self.column.addWidget(label("没能确定您问的是哪一个。您是不是想问：", "heading"))
+            for a in result.answers:
+                self.column.addWidget(button(a.question, lambda _c=False, a=a: self.show_answer_of(a.faq_id, a.question), "link"))
+        else:
+            self.column.addWidget(label("抱歉，这个问题本机的政策问答里没有。", "heading"))
+            self.column.addWidget(label("本机只能回答政务公开和惠民政策方面的问题。"))
+        if result is not None:
+            self._not_found()
+        self.column.addStretch(1)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _answer_card(self, a, meta: dict) -> None:
+        self.column.addWidget(label(a.question, "heading"))
+        frame, lay = card()
+        lay.addWidget(label(a.answer))
+        self.column.addWidget(frame)
+        f = self.catalog.store.faq(a.faq_id) if self.catalog else None
+        cites = (f.extra.get("cites") if f else None) or []
+        self.column.addWidget(label("政策依据（点击文件名查看原文）", "heading"))
+        for doc_id in a.documents:
+            m = meta.get(doc_id)
+            if not m:
+                continue
+            self.column.addWidget(button(f"《{m['title']}》", lambda _c=False, i=doc_id: self.win.show_document(i), "link"))
+            for c in cites:
+                if c.get("doc") == doc_id and c.get("quote"):
+                    self.column.addWidget(label(f"“{c['quote']}”", "muted"))
+        self.useful = button("有用", lambda: self._feedback(a.faq_id, True))
+        self.useless = button("没用", lambda: self._feedback(a.faq_id, False))
+        self.thanks = label("", "muted")
+        self.column.addLayout(row(label("这个回答对您有用吗？"), self.useful, self.useless, self.thanks))
+
+    def _feedback(self, faq_id: str, useful: bool) -> None:
+        if self.feedback_given:
+            return
+        self.feedback_given = True
+        self.useful.setEnabled(False)
+        self.useless.setEnabled(False)
+        self.thanks.setText("谢谢您的反馈！")
+        usage = self.win.usage
+        tasks.run(lambda _p: usage.record_feedback(faq_id, useful), owner=self)
+
+    def _not_found(self) -> None:
+        self.column.addWidget(label("没有找到？", "heading"))
+        q = self.question
+        if q:
+            self.column.addWidget(button(f"搜索与“{q if len(q) <= 12 else q[:12] + '…'}”有关的文件",
+                                         lambda _c=False: self.win.show_results(q), "primary"))
+        self.column.addWidget(label(self.win.settings.help_contact))
+
+    def reset(self) -> None:
+        super().reset()
+        self._request += 1
+        self.result, self.question, self.domain = None, "", None
+        self.search.reset()
+        clear_layout(self.column)
