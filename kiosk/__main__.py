@@ -9,6 +9,11 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["speak"]:
+        from kiosk.speech.cli import speak_main
+
+        return speak_main(argv[1:])
     p = argparse.ArgumentParser(prog="python -m kiosk", description="政务公开专区查询机")
     p.add_argument("--data-dir")
     p.add_argument("--windowed", action="store_true", help="在窗口中运行（开发用），可以关闭")

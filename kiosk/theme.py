@@ -28,6 +28,7 @@ class Theme:
     warn_bg: str          # 已废止/失效 badges
     warn_text: str
     focus: str
+    highlight: str = "#FFE27A"  # behind the sentence being read aloud (it is underlined as well)
 
 
 NORMAL = Theme(
@@ -36,7 +37,7 @@ NORMAL = Theme(
     accent="#B3261E", accent_text="#FFFFFF", warn_bg="#FFF1E6", warn_text="#7A2E00", focus="#0B57D0")
 
 ELDER = Theme(
-    name="elder", body_px=32, heading_px=46, small_px=28, target_px=72, spacing_px=14, key_px=84,
+    name="elder", body_px=32, heading_px=46, small_px=30, target_px=72, spacing_px=14, key_px=84,
     line_height=1.6, bg="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#2B2B2B",
     accent="#8E1B14", accent_text="#FFFFFF", warn_bg="#FFFFFF", warn_text="#6B1F00", focus="#002E8A")
 
@@ -53,7 +54,7 @@ SEARCH_DEBOUNCE_MS = 250  # typing pause before suggestions/search refresh
 KEYBOARD_PANEL_BG = {"normal": "#D5DAE1", "elder": "#D0D0D0"}
 KEYBOARD_FN_BG = {"normal": "#E6E9EE", "elder": "#EBEBEB"}
 KEYBOARD_KEY_BORDER = {"normal": "#7D848E", "elder": "#3A3A3A"}
-KEYBOARD_DISABLED_TEXT = {"normal": "#8A9099", "elder": "#6E6E6E"}  # ‹ › with nothing to page to
+KEYBOARD_DISABLED_TEXT = {"normal": "#8A9099", "elder": "#3A3A3A"}  # ‹ › with nothing to page to (a key without its face)
 KEY_LABEL_SCALE = 0.45        # letter, digit and candidate label px = key_px * this
 KEY_FN_LABEL_SCALE = 0.36     # 退格 清空 … label px = max(body_px, key_px * this)
 KEY_MAX_WIDTH_SCALE = 1.6     # a letter key grows no wider than key_px * this on wide screens

@@ -84,6 +84,10 @@ class MainWindow(QMainWindow):
         self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
         self.usage = UsageLog(data_dir.usage_db)
+        from kiosk.speech.reader import Reader
+
+        self.reader = Reader(self)  # one voice for the whole kiosk
+        self.reader.warm_up()
         self.domain_names: dict[str, str] = {}
         self.elder = False
         self.theme = NORMAL
@@ -221,6 +225,7 @@ class MainWindow(QMainWindow):
         if push and (name, args) != (self.current, getattr(self, "_current_args", ())):
             self.history.append((self.current, getattr(self, "_current_args", ())))
         self.current, self._current_args = name, args
+        self.reader.stop()  # speech ends with the screen it belonged to
         screen = self.screens[name]
         self.ensure_styled(screen)
         self.stack.setCurrentWidget(screen)
@@ -349,6 +354,10 @@ class MainWindow(QMainWindow):
         self.idle_timer.start(self.settings.idle_timeout_s * 1000)
 
     def start_countdown(self) -> None:
+        if self.reader.is_speaking():
+            # a person listening is not touching: wait until the reading ends
+            self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+            return
         self._left = self.settings.countdown_s
         self._tick_label()
         self.countdown.open()
@@ -375,6 +384,9 @@ class MainWindow(QMainWindow):
     def reset_all(self) -> None:
         """Everything the last person did goes: query, filters, open document, scroll positions,
         typed text, elder mode, open dialogs; back to the home screen."""
+        self.reader.stop()
+        self.reader.set_rate(1.0)
+        self.reader.set_volume(1.0)
         for s in self.screens.values():
             s.reset()
         for kb in getattr(self, "keyboards", []):

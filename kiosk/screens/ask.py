@@ -9,8 +9,10 @@ masked, in the miss log (catalog.usage) for staff.
 
 from __future__ import annotations
 
+import html
+
 from kiosk import tasks
-from kiosk.screens.base import Screen, button, card, clear_layout, grid, label, row
+from kiosk.screens.base import Screen, button, card, clear_layout, grid, label, row, spaced, text_label
 from kiosk.widgets.searchbar import SearchBar
 
 POPULAR_PER_DOMAIN = 6
@@ -24,6 +26,14 @@ class AskScreen(Screen):
         self.search = SearchBar(window, "请用自己的话提问，如：八十岁老人有什么补贴？", "提问")
         self.search.searched.connect(self.ask)
         self.top.addWidget(self.search)
+        from kiosk.widgets.speechbar import SpeechBar
+
+        self.speech_bar = SpeechBar(window)
+        self.top.addWidget(self.speech_bar)
+        self.answer_label = None
+        self._spoken: list = []  # sentences of the answer being read
+        window.reader.sentence_started.connect(self._highlight)
+        window.reader.state_changed.connect(lambda st: st == "stopped" and self._highlight(-1))
         self.result = None
         self.question = ""
         self.domain: str | None = None
@@ -115,6 +125,7 @@ class AskScreen(Screen):
         result, meta = data
         self.result = result
         self.feedback_given = False
+        self.answer_label, self._spoken, self.highlighted = None, [], ""
         clear_layout(self.column)
         if result is None:
             self.column.addWidget(label("没有找到这个问题，目录可能已经更新。"))
@@ -135,7 +146,9 @@ class AskScreen(Screen):
     def _answer_card(self, a, meta: dict) -> None:
         self.column.addWidget(label(a.question, "heading"))
         frame, lay = card()
-        lay.addWidget(label(a.answer))
+        self.answer_label = text_label(a.answer, self.theme)
+        lay.addWidget(self.answer_label)
+        lay.addLayout(row(button("朗读这个回答", lambda _c=False: self.read_answer(a.answer), "primary")))
         self.column.addWidget(frame)
         f = self.catalog.store.faq(a.faq_id) if self.catalog else None
         cites = (f.extra.get("cites") if f else None) or []
@@ -152,6 +165,33 @@ class AskScreen(Screen):
         self.useless = button("没用", lambda: self._feedback(a.faq_id, False))
         self.thanks = label("", "muted")
         self.column.addLayout(row(label("这个回答对您有用吗？"), self.useful, self.useless, self.thanks))
+
+    def read_answer(self, answer: str) -> None:
+        from kiosk.speech.normalize import split_sentences
+
+        self._spoken = split_sentences(answer)
+        self._answer_text = answer
+        self.win.reader.speak_sentences(self._spoken)
+
+    def _highlight(self, index: int) -> None:
+        """The sentence being read, marked in the answer (background and underline)."""
+        if self.answer_label is None or not self._spoken:
+            return
+        try:
+            text = self._answer_text
+            self.answer_label.text()
+        except RuntimeError:  # the label went with a new answer
+            return
+        if not 0 <= index < len(self._spoken):
+            self.answer_label.setText(spaced(html.escape(text), self.theme))
+            self.highlighted = ""
+            return
+        s = self._spoken[index]
+        self.highlighted = s.text
+        self.answer_label.setText(spaced(
+            html.escape(text[:s.start])
+            + f'<span style="background:{self.theme.highlight}; text-decoration: underline;">'
+            + html.escape(text[s.start:s.end]) + "</span>" + html.escape(text[s.end:]), self.theme))
 
     def _feedback(self, faq_id: str, useful: bool) -> None:
         if self.feedback_given:

@@ -35,6 +35,22 @@ def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
     return w
 
 
+def spaced(html_text: str, theme: Theme) -> str:
+    """Rich text with the theme's line spacing (a style sheet cannot set it on a QLabel)."""
+    return f"<p style='line-height:{int(theme.line_height * 100)}%; margin:0'>{html_text}</p>"
+
+
+def text_label(text: str, theme: Theme, name: str | None = None) -> QLabel:
+    """A wrapping label of plain ``text`` with the theme's line spacing."""
+    import html
+
+    w = label("", name)
+    w.setTextFormat(Qt.RichText)
+    w.setText(spaced(html.escape(text), theme))
+    w.plain = text
+    return w
+
+
 def button(text: str, on_tap, name: str | None = None) -> QPushButton:
     b = QPushButton(text)
     b.setFocusPolicy(Qt.NoFocus)

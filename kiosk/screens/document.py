@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from kiosk import tasks
 from kiosk.screens.base import STATUS_BADGE, Screen, button, label, row
+from kiosk.widgets.speechbar import SpeechBar
 from kiosk.widgets.touch import make_kinetic
 
 SIZE_STEPS = (1.0, 1.25, 1.5)  # 字号: 标准 / 大 / 特大
@@ -33,15 +34,24 @@ class DocumentScreen(Screen):
                       for s, t in enumerate(("标准字号", "大字号", "特大字号"))]
         for b in self.sizes:
             b.setCheckable(True)
-        self.top.addLayout(row(label("字号：", "muted", wrap=False), *self.sizes))
+        self.read_btn = button("朗读全文", lambda _c=False: self.read_aloud(), "primary")
+        self.top.addLayout(row(label("字号：", "muted", wrap=False), *self.sizes, self.read_btn))
+        self.speech_bar = SpeechBar(window)
+        self.top.addWidget(self.speech_bar)
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
         self.body.anchorClicked.connect(self._follow)
         self.body.setFrameShape(QTextBrowser.NoFrame)
         self.body.document().setDocumentMargin(32)
         make_kinetic(self.body)
+        self.body.viewport().installEventFilter(self)
         self.layout().insertWidget(2, self.body, 1)
         self._mark_size()
+        self.spans: list[tuple[int, int]] = []  # document positions of the sentences read aloud
+        self._press = None
+        reader = window.reader
+        reader.sentence_started.connect(self._highlight)
+        reader.state_changed.connect(self._speech_state)
 
     # loading -------------------------------------------------------------------------------
     def open(self, doc_id: str) -> None:
@@ -109,6 +119,78 @@ class DocumentScreen(Screen):
     def text(self) -> str:
         return self.body.toPlainText()
 
+    # read aloud ----------------------------------------------------------------------------
+    def read_aloud(self, start_at: int = 0) -> None:
+        """Read the title and the body, sentence by sentence, highlighting each."""
+        from kiosk.speech.normalize import Sentence, split_sentences
+
+        if self.doc is None:
+            return
+        sentences, self.spans = [], []
+        doc = self.body.document()
+        block = doc.begin()
+        wanted = [self.doc.title, *self.doc.paragraphs]
+        k = 0
+        # the blocks holding the title and each paragraph, in order (the metadata table between
+        # them is not read)
+        while block.isValid() and k < len(wanted):
+            if block.text().strip() == wanted[k].strip():
+                text = block.text()
+                for s in split_sentences(text):
+                    sentences.append(Sentence(s.start, s.end, s.text))
+                    self.spans.append((block.position() + s.start, s.end - s.start))
+                k += 1
+            block = block.next()
+        self.speech_owner = True
+        self.win.reader.speak_sentences(sentences, start_at)
+
+    def _highlight(self, index: int) -> None:
+        if not getattr(self, "speech_owner", False) or not 0 <= index < len(self.spans):
+            return
+        start, length = self.spans[index]
+        cursor = QTextCursor(self.body.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + length, QTextCursor.KeepAnchor)
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(self.theme.highlight))
+        fmt.setFontUnderline(True)  # not colour alone
+        sel.format = fmt
+        self.body.setExtraSelections([sel])
+        # keep the sentence in view, a little below the top
+        rect = self.body.cursorRect(cursor)
+        bar = self.body.verticalScrollBar()
+        if rect.top() < 0 or rect.bottom() > self.body.viewport().height():
+            bar.setValue(bar.value() + rect.top() - self.body.viewport().height() // 4)
+
+    @property
+    def highlighted(self) -> str:
+        """The text highlighted now (empty when nothing is read)."""
+        sels = self.body.extraSelections()
+        return sels[0].cursor.selectedText() if sels else ""
+
+    def _speech_state(self, state: str) -> None:
+        if state == "stopped":
+            self.body.setExtraSelections([])
+            self.speech_owner = False
+
+    def eventFilter(self, obj, event):
+        # while reading, a tap on the text goes on from the tapped sentence
+        if obj is self.body.viewport() and getattr(self, "speech_owner", False):
+            if event.type() == QEvent.MouseButtonPress:
+                self._press = event.position().toPoint()
+            elif event.type() == QEvent.MouseButtonRelease and self._press is not None:
+                pos = event.position().toPoint()
+                if (pos - self._press).manhattanLength() < 20 and not self.body.anchorAt(pos):
+                    at = self.body.cursorForPosition(pos).position()
+                    for i, (start, length) in enumerate(self.spans):
+                        if start <= at < start + length or at < start:
+                            self.win.reader.start_at(i)
+                            break
+                self._press = None
+        return False
+
     # text size -----------------------------------------------------------------------------
     def set_size(self, step: int) -> None:
         self.size_step = step
@@ -130,6 +212,8 @@ class DocumentScreen(Screen):
 
     def reset(self) -> None:
         super().reset()
+        self.spans = []
+        self.body.setExtraSelections([])
         self._request += 1
         self.doc, self.size_step = None, 0
         self._mark_size()

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QWidget
 
 from kiosk import tasks
-from kiosk.screens.base import Screen, button, card, clear_layout, label, row, status_badge
+from kiosk.screens.base import Screen, button, card, clear_layout, label, row, spaced, status_badge
 from kiosk.widgets.searchbar import SearchBar
 from kiosk.widgets.touch import make_kinetic
 
@@ -208,7 +208,7 @@ class ResultsScreen(Screen):
             meta.append(badge)
         lay.addLayout(row(*meta))
         if snippet:
-            s = QLabel(_highlight(snippet, self.theme.accent))
+            s = QLabel(spaced(_highlight(snippet, self.theme.accent), self.theme))
             s.setTextFormat(Qt.RichText)
             s.setWordWrap(True)
             lay.addWidget(s)
