@@ -20,6 +20,8 @@ create table if not exists misses (day text, question text, status text, count i
                                    primary key (day, question, status));
 create table if not exists feedback (day text, faq_id text, useful integer, count integer not null,
                                      primary key (day, faq_id, useful));
+create table if not exists prints (day text, domain text, pages integer not null, jobs integer not null,
+                                   primary key (day, domain));
 """
 
 
@@ -58,6 +60,17 @@ class UsageLog:
 
     def record_feedback(self, faq_id: str, useful: bool) -> None:
         self._bump("feedback", {"faq_id": faq_id, "useful": int(bool(useful))})
+
+    def record_print(self, domain: str, pages: int) -> None:
+        """Pages printed per day and domain (nothing about who printed what)."""
+        db = self._connect()
+        try:
+            with db:
+                db.execute("insert into prints (day, domain, pages, jobs) values (?, ?, ?, 1) "
+                           "on conflict (day, domain) do update set pages = pages + excluded.pages, "
+                           "jobs = jobs + 1", [self.today().isoformat(), domain, int(pages)])
+        finally:
+            db.close()
 
     def rows(self, table: str) -> list[tuple]:
         if not self.path.exists():

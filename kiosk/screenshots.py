@@ -60,6 +60,15 @@ def render_all(app, win, out: Path, size) -> int:
         settle(app, lambda: win.document.highlighted != "", 30)
         shot("document-reading")
         win.reader.stop()
+        win.show_print(first)
+        settle(app, lambda: win.print.list.count() > 0, 30)
+        for n in range(min(3, win.print.list.count())):
+            win.print._toggle(win.print.list.item(n))
+        shot("print-choose")
+        win.print.preview()
+        settle(app, lambda: win.print.stack.currentIndex() == 1, 30)
+        settle(app, seconds=2.0)  # QtPdf renders the pages in the background
+        shot("print-preview")
     win.show_domain("shjz")
     settle(app, lambda: win.domain.domain is not None, 30)
     shot("domain")

@@ -29,6 +29,9 @@ class Settings:
     countdown_s: int = theme.COUNTDOWN_S
     orientation: str = "landscape"  # or "portrait"
     help_contact: str = "如需帮助，请咨询大厅工作人员。"
+    printer: str = ""          # "" the system default, a printer's name, or "file:/path.pdf"
+    page_limit: int = 20       # pages one person may print before the idle reset
+    usb_dirs: str = ""         # extra folders to save to, separated by ";" (mount points are found)
     pin_salt: str = ""
     pin_hash: str = ""
     extra: dict = field(default_factory=dict)
@@ -66,6 +69,7 @@ def load(data_dir: DataDir) -> Settings:
     if s.orientation not in ("landscape", "portrait"):
         s.orientation = "landscape"
     s.idle_timeout_s = max(15, int(s.idle_timeout_s))
+    s.page_limit = max(0, int(s.page_limit))
     return s
 
 

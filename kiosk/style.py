@@ -32,6 +32,10 @@ def stylesheet(t: Theme) -> str:
     QLineEdit {{ background: {t.surface}; border: 3px solid {t.focus}; border-radius: 10px;
                  padding: 6px 12px; min-height: {t.target_px}px; font-size: {t.body_px}px; }}
     QScrollArea {{ border: none; }}
+    QListWidget {{ background: {t.surface}; border: 2px solid {t.muted}; border-radius: 10px; }}
+    QListWidget::item {{ padding: {t.spacing_px}px 8px; min-height: {t.target_px}px;
+                         border-bottom: 1px solid {t.muted}; color: {t.text}; }}
+    QListWidget::indicator {{ width: {t.target_px // 2}px; height: {t.target_px // 2}px; }}
     QScrollBar:vertical {{ width: {max(16, t.spacing_px * 2)}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.muted}; border-radius: 6px; min-height: 60px; }}
     QFrame#header {{ background: {t.surface}; border-bottom: 3px solid {t.accent}; }}

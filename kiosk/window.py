@@ -21,6 +21,7 @@ from kiosk.bootstrap import open_catalog
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.printing import PrintScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.results import ResultsScreen
 from kiosk.settings import Settings
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
         self.usage = UsageLog(data_dir.usage_db)
+        self.session_pages = 0  # pages printed since the last idle reset
         from kiosk.speech.reader import Reader
 
         self.reader = Reader(self)  # one voice for the whole kiosk
@@ -119,8 +121,9 @@ class MainWindow(QMainWindow):
         self.document = DocumentScreen(self)
         self.domain = DomainScreen(self)
         self.ask = AskScreen(self)
+        self.print = PrintScreen(self)
         self.screens = {"home": self.home, "results": self.results, "document": self.document,
-                        "domain": self.domain, "ask": self.ask}
+                        "domain": self.domain, "ask": self.ask, "print": self.print}
         for s in self.screens.values():
             self.stack.addWidget(s)
         self._attach_keyboards()
@@ -254,6 +257,22 @@ class MainWindow(QMainWindow):
         self._show("ask", ("faq", faq_id))
         self.ask.show_answer_of(faq_id)
 
+    def show_print(self, doc_id: str) -> None:
+        """Choose paragraphs of a document, preview the extract, print or save it."""
+        self._show("print", (doc_id,))
+        self.print.reset()
+        self.print.open(doc_id)
+
+    def show_print_answer(self, faq_id: str) -> None:
+        self._show("print", ("faq", faq_id))
+        self.print.reset()
+        self.print.open_answer(faq_id)
+
+    def show_print_item(self, item_id: str) -> None:
+        self._show("print", ("item", item_id))
+        self.print.reset()
+        self.print.open_item(item_id)
+
     def show_ask(self, question: str | None = None) -> None:
         """The ask screen: popular questions, or the answer to ``question``."""
         self._show("ask", ("q", question) if question else ("popular",))
@@ -275,6 +294,14 @@ class MainWindow(QMainWindow):
             self.document.open(args[0])
         elif name == "domain" and (self.domain.domain is None or self.domain.domain.id != args[0]):
             self.domain.open(args[0])
+        elif name == "print" and args[0] == "faq":
+            self.print.reset()
+            self.print.open_answer(args[1])
+        elif name == "print" and args[0] == "item":
+            self.print.reset()
+            self.print.open_item(args[1])
+        elif name == "print" and (self.print.doc is None or self.print.doc.id != args[0]):
+            self.print.open(args[0])
         elif name == "ask":
             if args[0] == "faq":
                 self.ask.show_answer_of(args[1])
@@ -384,6 +411,7 @@ class MainWindow(QMainWindow):
     def reset_all(self) -> None:
         """Everything the last person did goes: query, filters, open document, scroll positions,
         typed text, elder mode, open dialogs; back to the home screen."""
+        self.session_pages = 0  # the next person's page allowance
         self.reader.stop()
         self.reader.set_rate(1.0)
         self.reader.set_volume(1.0)

@@ -148,7 +148,8 @@ class AskScreen(Screen):
         frame, lay = card()
         self.answer_label = text_label(a.answer, self.theme)
         lay.addWidget(self.answer_label)
-        lay.addLayout(row(button("朗读这个回答", lambda _c=False: self.read_answer(a.answer), "primary")))
+        lay.addLayout(row(button("朗读这个回答", lambda _c=False: self.read_answer(a.answer), "primary"),
+                          button("打印这个回答", lambda _c=False, i=a.faq_id: self.win.show_print_answer(i))))
         self.column.addWidget(frame)
         f = self.catalog.store.faq(a.faq_id) if self.catalog else None
         cites = (f.extra.get("cites") if f else None) or []

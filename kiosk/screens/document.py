@@ -35,7 +35,8 @@ class DocumentScreen(Screen):
         for b in self.sizes:
             b.setCheckable(True)
         self.read_btn = button("朗读全文", lambda _c=False: self.read_aloud(), "primary")
-        self.top.addLayout(row(label("字号：", "muted", wrap=False), *self.sizes, self.read_btn))
+        self.print_btn = button("打印", lambda _c=False: self.doc and self.win.show_print(self.doc.id), "primary")
+        self.top.addLayout(row(label("字号：", "muted", wrap=False), *self.sizes, self.read_btn, self.print_btn))
         self.speech_bar = SpeechBar(window)
         self.top.addWidget(self.speech_bar)
         self.body = QTextBrowser()

@@ -78,7 +78,8 @@ class DomainScreen(Screen):
             head.plain = head.text()
             head.setTextFormat(Qt.RichText)
             head.setText(html.escape(head.plain))
-            lay.addLayout(row(button("朗读这一项", lambda _c=False, ls=lines: self.read_item(ls))))
+            lay.addLayout(row(button("朗读这一项", lambda _c=False, ls=lines: self.read_item(ls)),
+                              button("打印这一项", lambda _c=False, i=it.id: self.win.show_print_item(i))))
             ids = item_docs.get(it.id, [])
             if ids:
                 title = it.level2 or it.level1 or d.name
