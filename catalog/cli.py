@@ -187,6 +187,25 @@ def cmd_extract(args, data_dir: DataDir) -> int:
     return 0
 
 
+def cmd_export_usage(args, data_dir: DataDir) -> int:
+    from catalog.usage import UsageLog, export
+
+    names = {}
+    try:
+        from catalog.catalogue import Catalog
+
+        with Catalog.open(data_dir) as cat:
+            names = {d.id: d.name for d in cat.store.domains()}
+    except CatalogError:
+        pass  # no catalogue: domain ids stay as they are
+    files = export(UsageLog(data_dir.usage_db), args.out, names)
+    if args.json:
+        _print_json({"files": [str(f) for f in files]})
+    else:
+        print(f"已导出 {len(files)} 个统计表到 {args.out}（UTF-8 带 BOM，可用 Excel 打开）。")
+    return 0
+
+
 def cmd_keygen(args, data_dir) -> int:
     from catalog.signing import fingerprint_file, keygen
 
@@ -276,6 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--out", required=True, metavar="OUT.pdf")
     json_flag(sp)
     sp.set_defaults(func=cmd_extract, needs_data=True)
+
+    sp = sub.add_parser("export-usage", help="导出使用统计（CSV）")
+    sp.add_argument("out", metavar="OUT_FOLDER")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_export_usage, needs_data=True)
 
     sp = sub.add_parser("keygen", help="生成签名密钥")
     sp.add_argument("prefix", metavar="OUT_PREFIX")

@@ -20,6 +20,10 @@ create table if not exists misses (day text, question text, status text, count i
                                    primary key (day, question, status));
 create table if not exists feedback (day text, faq_id text, useful integer, count integer not null,
                                      primary key (day, faq_id, useful));
+create table if not exists searches (day text, domain text, count integer not null,
+                                     primary key (day, domain));
+create table if not exists queries (day text, query text, count integer not null,
+                                    primary key (day, query));
 create table if not exists prints (day text, domain text, pages integer not null, jobs integer not null,
                                    primary key (day, domain));
 """
@@ -58,6 +62,14 @@ class UsageLog:
             if text:
                 self._bump("misses", {"question": text, "status": status})
 
+    def record_search(self, query: str, domain: str = "") -> None:
+        """A search, counted by day and domain (the filter, else the best hit's), and its text,
+        masked, for the top queries."""
+        self._bump("searches", {"domain": domain or ""})
+        text = mask(query.strip())[:100]
+        if text:
+            self._bump("queries", {"query": text})
+
     def record_feedback(self, faq_id: str, useful: bool) -> None:
         self._bump("feedback", {"faq_id": faq_id, "useful": int(bool(useful))})
 
@@ -80,3 +92,56 @@ class UsageLog:
             return db.execute(f"select * from {table} order by 1, 2").fetchall()
         finally:
             db.close()
+
+
+EXPORTS = {
+    # file: (header, query)
+    "搜索次数（按日期和领域）.csv": (["日期", "领域", "次数"],
+                          "select day, domain, count from searches order by day, domain"),
+    "热门搜索词.csv": (["搜索词", "次数", "首次日期", "最近日期"],
+                  "select query, sum(count) c, min(day), max(day) from queries group by query "
+                  "order by c desc, query limit 200"),
+    "未能回答的问题.csv": (["日期", "问题（已隐去个人信息）", "结果", "次数"],
+                    "select day, question, case status when 'unsure' then '不确定' else '超出范围' end, "
+                    "count from misses order by day, count desc"),
+    "提问统计.csv": (["日期", "结果", "次数"],
+                "select day, case status when 'answered' then '已回答' when 'unsure' then '不确定' "
+                "else '超出范围' end, count from questions order by day, status"),
+    "回答评价.csv": (["日期", "问答编号", "评价", "次数"],
+                "select day, faq_id, case useful when 1 then '有用' else '没用' end, count "
+                "from feedback order by day, faq_id"),
+    "打印页数.csv": (["日期", "领域", "页数", "次数"],
+                "select day, domain, pages, jobs from prints order by day, domain"),
+}
+
+
+def export(log: UsageLog, out_folder: Path | str, domain_names: dict[str, str] | None = None) -> list[Path]:
+    """The counts as CSV files Excel opens correctly (UTF-8 with BOM). Nothing about individuals
+    is in them: only days, domains, masked texts and counts."""
+    import csv
+
+    out = Path(out_folder)
+    out.mkdir(parents=True, exist_ok=True)
+    names = domain_names or {}
+    db = log._connect()
+    written = []
+    try:
+        for fname, (header, sql) in EXPORTS.items():
+            rows = db.execute(sql).fetchall()
+            path = out / fname
+            tmp = path.with_suffix(".csv.part")
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(header)
+                for r in rows:
+                    r = list(r)
+                    if "领域" in header:
+                        i = header.index("领域")
+                        r[i] = names.get(r[i], r[i]) or "（未分领域）"
+                    w.writerow(r)
+                fh.flush()
+            tmp.replace(path)
+            written.append(path)
+    finally:
+        db.close()
+    return written

@@ -91,5 +91,11 @@ def render_all(app, win, out: Path, size) -> int:
         win._staff_tap()
     shot("staff-pin")
     win.pin.hide()
+    win.enter_staff()
+    settle(app, seconds=1.0)
+    shot("staff-update")
+    win.staff_screen.show_tab("settings")
+    shot("staff-settings")
+    win.leave_staff()
     print("\n".join(str(p) for p in shots))
     return 0

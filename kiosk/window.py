@@ -22,6 +22,7 @@ from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.printing import PrintScreen
+from kiosk.screens.staff import STAFF_IDLE_S, StaffScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.results import ResultsScreen
 from kiosk.settings import Settings
@@ -33,6 +34,7 @@ log = logging.getLogger("kiosk")
 INPUT_EVENTS = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin,
                 QEvent.TouchUpdate, QEvent.KeyPress, QEvent.Wheel}
 STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0
+PIN_TRIES, PIN_LOCK_S = 5, 300  # 5 wrong PINs lock the gate for 5 minutes
 HIDDEN_STYLE_GAP_MS = 40  # hidden screens are restyled one at a time, after the visible one painted
 
 
@@ -122,8 +124,10 @@ class MainWindow(QMainWindow):
         self.domain = DomainScreen(self)
         self.ask = AskScreen(self)
         self.print = PrintScreen(self)
+        self.staff_screen = StaffScreen(self)
         self.screens = {"home": self.home, "results": self.results, "document": self.document,
-                        "domain": self.domain, "ask": self.ask, "print": self.print}
+                        "domain": self.domain, "ask": self.ask, "print": self.print,
+                        "staff": self.staff_screen}
         for s in self.screens.values():
             self.stack.addWidget(s)
         self._attach_keyboards()
@@ -133,6 +137,11 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         self._style_visible()  # the first frame is styled
 
+        self.staff_timer = QTimer(self, singleShot=True)
+        self.staff_timer.timeout.connect(self.leave_staff)
+        self._pin_failures = 0
+        self._pin_locked_until = 0.0
+        self._new_pin: str | None = None
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self.start_countdown)
         self.countdown_timer = QTimer(self, interval=1000)
@@ -203,14 +212,11 @@ class MainWindow(QMainWindow):
 
     def _ready(self, cat: Catalog) -> None:
         self.catalog = cat
-        meta = cat.store.meta()
         self.domain_names = {d.id: d.name for d in cat.store.domains()}
-        date = (meta.get("created") or "")[:10]
-        self.info.setText(f"目录：{meta.get('publisher')}　第 {meta.get('sequence')} 版"
-                          + (f"　{date}" if date else ""))
+        self._catalogue_line()
         self.progress.hide()
         self.home.search.setEnabled(True)
-        for kb in getattr(self, "keyboards", []):
+        for kb in [*getattr(self, "keyboards", []), self.staff_screen.keyboard]:
             if hasattr(kb, "set_candidate_source"):
                 from catalog import ime
 
@@ -218,6 +224,12 @@ class MainWindow(QMainWindow):
         self.home.load()
         # the Q&A matcher (FAQ texts, sentence vectors, the model) after the home screen's data
         tasks.run(lambda _p: cat.ask("预热"), owner=self)
+
+    def _catalogue_line(self) -> None:
+        meta = self.catalog.store.meta()
+        date = (meta.get("created") or "")[:10]
+        self.info.setText(f"目录：{meta.get('publisher')}　第 {meta.get('sequence')} 版"
+                          + (f"　{date}" if date else ""))
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
@@ -344,11 +356,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, *self.screens.values(),
-                self.countdown, self.pin, self.staff]
+                self.countdown, self.pin]
 
     def _visible_parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.stack.currentWidget(),
-                *(o for o in (self.countdown, self.pin, self.staff) if o.isVisible())]
+                *(o for o in (self.countdown, self.pin) if o.isVisible())]
 
     def ensure_styled(self, part: QWidget) -> None:
         if self._styled.get(part) is self.theme:
@@ -376,11 +388,16 @@ class MainWindow(QMainWindow):
 
     # idle reset ----------------------------------------------------------------------------
     def touched(self) -> None:
+        if self.current == "staff":
+            self.staff_timer.start(STAFF_IDLE_S * 1000)  # staff mode leaves by itself when idle
+            return
         if self.countdown_timer.isActive():
             return  # the countdown's own button decides
         self.idle_timer.start(self.settings.idle_timeout_s * 1000)
 
     def start_countdown(self) -> None:
+        if self.current == "staff":
+            return  # staff mode has its own, longer timer
         if self.reader.is_speaking():
             # a person listening is not touching: wait until the reading ends
             self.idle_timer.start(self.settings.idle_timeout_s * 1000)
@@ -420,8 +437,10 @@ class MainWindow(QMainWindow):
         for kb in getattr(self, "keyboards", []):
             kb.reset()
         self.pin.hide()
-        self.staff.hide()
         self.pin_box.clear()
+        if self.current == "staff":
+            self.staff_timer.stop()
+            self.staff_screen.left()
         self.set_elder(False)
         self.go_home()
         log.info("idle reset")
@@ -460,16 +479,6 @@ class MainWindow(QMainWindow):
         cancel.clicked.connect(lambda: (self.pin.hide(), self.pin_box.clear()))
         self.pin.box.addWidget(cancel)
 
-        self.staff = Overlay(self)
-        self.staff.box.addWidget(self._big_label("工作人员"))
-        self.staff.box.addWidget(QLabel("目录更新、使用统计和设置将在后续版本中提供。"))
-        quit_btn = QPushButton("退出查询机程序")
-        quit_btn.setObjectName("primary")
-        quit_btn.clicked.connect(self.staff_quit)
-        self.staff.box.addWidget(quit_btn)
-        back = QPushButton("返回查询机")
-        back.clicked.connect(self.staff.hide)
-        self.staff.box.addWidget(back)
 
     def _big_label(self, text: str) -> QLabel:
         w = QLabel(text)
@@ -481,23 +490,93 @@ class MainWindow(QMainWindow):
         self._staff_taps = [t for t in self._staff_taps if now - t < STAFF_TAP_WINDOW_S] + [now]
         if len(self._staff_taps) >= STAFF_TAPS:
             self._staff_taps.clear()
-            self.pin_msg.setText("请输入工作人员密码")
+            self._new_pin = None
             self.pin_box.clear()
+            if not self.settings.pin_hash:
+                self.pin_msg.setText("首次使用：请设置 6 位数字的工作人员密码。")
+            else:
+                self.pin_msg.setText("请输入工作人员密码")
             self.pin.open()
 
     def _pin_key(self, key: str) -> None:
         if key == "清除":
             self.pin_box.clear()
         elif key == "确定":
-            if self.settings.check_pin(self.pin_box.text()):
-                self.pin.hide()
-                self.pin_box.clear()
-                self.staff.open()
-            else:
-                self.pin_box.clear()
-                self.pin_msg.setText("密码不正确，请重新输入。")
+            self._pin_entered(self.pin_box.text())
+            self.pin_box.clear()
         elif len(self.pin_box.text()) < 12:
             self.pin_box.setText(self.pin_box.text() + key)
+
+    def _pin_entered(self, pin: str) -> None:
+        from kiosk import settings as kiosk_settings
+
+        if not self.settings.pin_hash:  # first run: set a PIN, twice
+            if len(pin) < 6:
+                self.pin_msg.setText("密码至少 6 位数字，请重新设置。")
+            elif self._new_pin is None:
+                self._new_pin = pin
+                self.pin_msg.setText("请再输入一次，确认新密码。")
+            elif pin != self._new_pin:
+                self._new_pin = None
+                self.pin_msg.setText("两次输入不一样，请重新设置。")
+            else:
+                self.settings.set_pin(pin)
+                kiosk_settings.save(self.data_dir, self.settings)
+                self.pin.hide()
+                self.enter_staff()
+            return
+        now = time.monotonic()
+        if now < self._pin_locked_until:
+            left = int(self._pin_locked_until - now) // 60 + 1
+            self.pin_msg.setText(f"密码错误次数过多，请 {left} 分钟后再试。")
+            return
+        if self.settings.check_pin(pin):
+            self._pin_failures = 0
+            self.pin.hide()
+            self.enter_staff()
+            return
+        self._pin_failures += 1
+        if self._pin_failures >= PIN_TRIES:
+            self._pin_failures = 0
+            self._pin_locked_until = now + PIN_LOCK_S
+            self.pin_msg.setText("密码错误次数过多，请 5 分钟后再试。")
+            log.warning("staff PIN locked after %d wrong tries", PIN_TRIES)
+        else:
+            self.pin_msg.setText(f"密码不正确，请重新输入（还可以试 {PIN_TRIES - self._pin_failures} 次）。")
+
+    # staff mode -----------------------------------------------------------------------------
+    def enter_staff(self) -> None:
+        self.history.clear()
+        self._show("staff", (), push=False)
+        self.staff_screen.entered()
+        self.staff_timer.start(STAFF_IDLE_S * 1000)
+        log.info("staff mode entered")
+
+    def leave_staff(self) -> None:
+        """Back to the citizens' screens (an apply under way goes on, with its progress mark)."""
+        self.staff_timer.stop()
+        self.staff_screen.left()
+        if self.current == "staff":
+            self.go_home()
+        self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+
+    def show_apply_progress(self, on: bool) -> None:
+        """The small mark citizens see while a catalogue update is applied in the background."""
+        self.progress.setVisible(on)
+        self.progress.setRange(0, 0)
+        self.info.setText("目录更新中，查询照常可用……" if on else self.info.text())
+        if not on and self.catalog is not None:
+            self._catalogue_line()
+
+    def apply_progress(self, stage: str, done: int, total: int) -> None:
+        if total > 1:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def catalogue_changed(self) -> None:
+        """The live catalogue changed (an import or a roll back): serve the new one."""
+        data_dir = self.data_dir
+        tasks.run(lambda _p: Catalog.open(data_dir), self._ready, self._failed, owner=self)
 
     def staff_quit(self) -> None:
         self._allow_close = True
@@ -520,6 +599,6 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        for o in (self.countdown, self.pin, self.staff):
+        for o in (self.countdown, self.pin):
             if o.isVisible():
                 o.setGeometry(self.rect())

@@ -80,10 +80,17 @@ class ResultsScreen(Screen):
         kwargs = {"domains": [f["domain"]] if "domain" in f else [], "kind": f.get("kind"),
                   "status": f.get("status"), "limit": 30}
 
+        usage = self.win.usage
+
         def fetch(_p):
             result = cat.search(q, **kwargs)
             if "year" in f:
                 result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
+            try:  # counted per day and domain, the text masked (catalog.usage)
+                usage.record_search(q, f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
+                                    if result.hits else f.get("domain", ""))
+            except Exception:  # noqa: BLE001 - counting never stops a search
+                pass
             return result
 
         tasks.run(fetch, lambda r: self._fill(r, request), owner=self)

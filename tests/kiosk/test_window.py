@@ -253,12 +253,13 @@ def test_hidden_gesture_and_pin(qtbot, data):
     for k in "1357":
         qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
     qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
-    assert "不正确" in win.pin_msg.text() and not win.staff.isVisible() and win.isVisible()
+    assert "不正确" in win.pin_msg.text() and win.current != "staff" and win.isVisible()
     for k in "2468":
         qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
     qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
-    assert win.staff.isVisible()
-    quit_btn = [b for b in win.staff.findChildren(QPushButton) if "退出" in b.text()][0]
+    assert win.current == "staff" and win.stack.currentWidget() is win.staff_screen
+    qtbot.mouseClick(win.staff_screen.tab_buttons["quit"], Qt.LeftButton)
+    quit_btn = [b for b in win.staff_screen.findChildren(QPushButton) if b.text() == "关闭查询机程序"][0]
     qtbot.mouseClick(quit_btn, Qt.LeftButton)
     assert not win.isVisible()
 

@@ -1,0 +1,421 @@
+"""Staff mode: catalogue updates from a USB stick (what is on it, who signed it, whether it
+applies; apply with progress while citizens keep searching; the report; roll back), trusted
+publisher keys, the usage export, and the kiosk's settings. Every step is a call into catalog/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+
+from catalog.datadir import DataDir
+from kiosk import settings as kiosk_settings
+from kiosk import tasks
+from kiosk.screens.base import Screen, button, card, clear_layout, label, row
+
+STAFF_IDLE_S = 300   # staff mode leaves by itself after this long without a touch
+USB_POLL_MS = 2000
+
+
+class _ApplySignals(QObject):
+    progress = Signal(str, int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Apply(QRunnable):
+    """A package import on its own thread: the catalogue worker stays free for citizens' searches
+    (they see the old catalogue until the atomic switch)."""
+
+    def __init__(self, data_dir: DataDir, package: Path, trust: list[Path]):
+        super().__init__()
+        self.data_dir, self.package, self.trust = data_dir, package, trust
+        self.signals = _ApplySignals()
+
+    def run(self) -> None:
+        from catalog.packages import import_package
+
+        try:
+            report = import_package(self.data_dir, self.package, trust=self.trust,
+                                    progress=lambda s, d, t: self.signals.progress.emit(s, d, t))
+        except BaseException as exc:  # delivered to the screen, never swallowed
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(report)
+
+
+_apply_pool = QThreadPool()
+_apply_pool.setMaxThreadCount(1)
+
+
+class StaffScreen(Screen):
+    title = "工作人员"
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.scroll.hide()
+        tabs = QHBoxLayout()
+        tabs.setSpacing(12)
+        self.pages = QStackedWidget()
+        self.tab_buttons = {}
+        for name, text in (("sync", "目录更新"), ("keys", "信任的公钥"), ("export", "使用统计"),
+                           ("settings", "设置"), ("quit", "退出")):
+            b = button(text, lambda _c=False, n=name: self.show_tab(n), "chip")
+            b.setCheckable(True)
+            self.tab_buttons[name] = b
+            tabs.addWidget(b)
+        tabs.addStretch(1)
+        self.top.addLayout(tabs)
+        self.layout().insertWidget(2, self.pages, 1)
+        self.tab = {}
+        for name in ("sync", "keys", "export", "settings", "quit"):
+            w = QWidget()
+            lay = QVBoxLayout(w)
+            lay.setContentsMargins(32, 16, 32, 16)
+            self.tab[name] = lay
+            self.pages.addWidget(w)
+        self.status = label("", "heading")
+        self.applying = False
+        self.report = None
+        self.packages: list = []
+        self._build_sync()
+        self._build_keys()
+        self._build_export()
+        self._build_settings()
+        self._build_quit()
+        self.usb_timer = QTimer(self)
+        self.usb_timer.setInterval(USB_POLL_MS)
+        self.usb_timer.timeout.connect(self.scan_usb)
+        self._sticks: list[Path] = []
+        self.show_tab("sync")
+
+    # navigation ----------------------------------------------------------------------------
+    def show_tab(self, name: str) -> None:
+        if hasattr(self, "keyboard"):
+            self.keyboard.hide()
+        for n, b in self.tab_buttons.items():
+            b.setChecked(n == name)
+        self.pages.setCurrentIndex(list(self.tab).index(name))
+        if name == "keys":
+            self.refresh_keys()
+        if name == "settings":
+            self.load_settings()
+
+    def entered(self) -> None:
+        """Called when staff come in: look at the sticks now and then every two seconds."""
+        self.show_tab("sync")
+        self.usb_timer.start()
+        self.scan_usb(force=True)
+
+    def left(self) -> None:
+        self.usb_timer.stop()
+
+    def sticks(self) -> list[Path]:
+        from kiosk.printing import usb_folders
+
+        extra = [d for d in self.win.settings.usb_dirs.split(";") if d.strip()]
+        return usb_folders(extra)
+
+    # 目录更新 -------------------------------------------------------------------------------
+    def _build_sync(self) -> None:
+        lay = self.tab["sync"]
+        self.current_label = label("")
+        lay.addWidget(self.current_label)
+        self.stick_label = label("请插入装有目录更新包的U盘。", "heading")
+        lay.addWidget(self.stick_label)
+        self.package_box = QVBoxLayout()
+        lay.addLayout(self.package_box)
+        self.progress_label = label("")
+        lay.addWidget(self.progress_label)
+        self.report_label = label("")
+        lay.addWidget(self.report_label)
+        self.rollback_btn = button("回退到上一版目录", lambda _c=False: self.rollback())
+        lay.addLayout(row(self.rollback_btn))
+        lay.addStretch(1)
+
+    def _show_current(self) -> None:
+        from catalog.catalogue import status
+
+        st = status(self.win.data_dir)
+        if st.sequence is None:
+            self.current_label.setText("本机还没有目录。")
+        else:
+            prev = f"；可回退到第 {st.previous_sequence} 版" if st.previous_sequence else ""
+            self.current_label.setText(f"本机目录：{st.publisher}（{st.region}）第 {st.sequence} 版，"
+                                       f"{st.documents} 份文件、{st.faqs} 条问答{prev}。")
+        self.rollback_btn.setEnabled(bool(st.previous_sequence) and not self.applying)
+
+    def scan_usb(self, force: bool = False) -> None:
+        sticks = self.sticks()
+        if not force and sticks == self._sticks:
+            return
+        self._sticks = sticks
+        self._show_current()
+        clear_layout(self.package_box)
+        if not sticks:
+            self.stick_label.setText("请插入装有目录更新包的U盘。")
+            return
+        self.stick_label.setText(f"U盘：{sticks[0]}　正在读取……")
+        data_dir, stick = self.win.data_dir, sticks[0]
+
+        def look(_p):
+            from catalog.sync import find_packages, inspect_package
+
+            return [inspect_package(data_dir, p) for p in find_packages(stick)]
+
+        tasks.run(look, self._list_packages, lambda e: self.stick_label.setText("U盘读取失败，请重新插入。"),
+                  owner=self)
+
+    def _list_packages(self, infos: list) -> None:
+        from catalog.sync import describe
+
+        self.packages = infos
+        clear_layout(self.package_box)
+        if not self._sticks:
+            return
+        self.stick_label.setText(f"U盘上有 {len(infos)} 个目录更新包：" if infos
+                                 else "U盘上没有找到目录更新包（应放在U盘根目录或“政务公开目录更新”文件夹）。")
+        for info in infos:
+            frame, lay = card()
+            lay.addWidget(label(describe(info)))
+            if info.applies:
+                lay.addLayout(row(button("导入这个更新包", lambda _c=False, i=info: self.apply(i), "primary")))
+            else:
+                lay.addWidget(label("不能导入：" + info.reason, "muted"))
+            self.package_box.addWidget(frame)
+
+    def apply(self, info) -> None:
+        if self.applying:
+            return
+        self.applying = True
+        self.report = None
+        self.report_label.setText("")
+        self.progress_label.setText("正在准备……")
+        self.win.show_apply_progress(True)
+        job = _Apply(self.win.data_dir, Path(info.path), [])
+        job.signals.progress.connect(self._progress)
+        job.signals.done.connect(self._applied)
+        job.signals.failed.connect(self._apply_failed)
+        self._job = job  # keep the signals alive
+        _apply_pool.start(job)
+        for b in self.findChildren(type(self.rollback_btn)):
+            if b.text() == "导入这个更新包":
+                b.setEnabled(False)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        from catalog.packages import STAGES
+
+        text = STAGES.get(stage, stage) + (f"　{done}/{total}" if total > 1 else "")
+        self.progress_label.setText(text + "……（查询机照常可用）")
+        self.win.apply_progress(stage, done, total)
+
+    def _applied(self, report) -> None:
+        self.applying = False
+        self.report = report
+        self.win.show_apply_progress(False)
+        self.progress_label.setText("")
+        names = {"document": "文件", "faq": "问答", "item": "目录事项", "domain": "领域"}
+        lines = [f"导入完成：现在是第 {report.sequence} 版"
+                 + (f"（原第 {report.previous_sequence} 版）" if report.previous_sequence else "") + "。"]
+        for rtype in ("document", "faq", "item", "domain"):
+            c = report.changes.get(rtype)
+            if c is not None:
+                lines.append(f"{names[rtype]}：新增 {len(c.added)}，修改 {len(c.changed)}，删除 {len(c.removed)}")
+        self.report_label.setText("\n".join(lines))
+        self.win.catalogue_changed()
+        self.scan_usb(force=True)
+
+    def _apply_failed(self, exc) -> None:
+        self.applying = False
+        self.win.show_apply_progress(False)
+        self.progress_label.setText("")
+        self.report_label.setText((getattr(exc, "message", None) or "导入没有成功，原来的目录照常使用。")
+                                  + "　原来的目录没有任何改动。")
+        self.scan_usb(force=True)
+
+    def rollback(self) -> None:
+        from catalog.packages import rollback
+
+        data_dir = self.win.data_dir
+
+        def done(r):
+            self.report_label.setText(f"已回退：现在是第 {r.sequence} 版。" if hasattr(r, "sequence")
+                                      else "已回退到上一版目录。")
+            self.win.catalogue_changed()
+            self._show_current()
+
+        tasks.run(lambda _p: rollback(data_dir), done,
+                  lambda e: self.report_label.setText(getattr(e, "message", "回退没有成功。")), owner=self)
+
+    # 信任的公钥 -----------------------------------------------------------------------------
+    def _build_keys(self) -> None:
+        lay = self.tab["keys"]
+        lay.addWidget(label("只导入这些单位签名的更新包。安装新公钥前，请与县政务公开办核对指纹。"))
+        self.keys_box = QVBoxLayout()
+        lay.addLayout(self.keys_box)
+        lay.addWidget(label("U盘上的公钥（.pub 文件）：", "heading"))
+        self.stick_keys_box = QVBoxLayout()
+        lay.addLayout(self.stick_keys_box)
+        self.keys_msg = label("")
+        lay.addWidget(self.keys_msg)
+        lay.addStretch(1)
+
+    def refresh_keys(self) -> None:
+        from catalog.signing import fingerprint_file
+        from catalog.trust import trusted_keys
+
+        clear_layout(self.keys_box)
+        keys = trusted_keys(self.win.data_dir)
+        if not keys:
+            self.keys_box.addWidget(label("本机还没有信任任何公钥。"))
+        for fp in sorted(keys):
+            self.keys_box.addLayout(row(label(f"指纹 {fp}"),
+                                        button("删除", lambda _c=False, f=fp: self.remove_key(f))))
+        clear_layout(self.stick_keys_box)
+        pubs = [p for s in self.sticks() for p in sorted(s.rglob("*.pub"))[:20]]
+        if not pubs:
+            self.stick_keys_box.addWidget(label("（没有找到）", "muted"))
+        for pub in pubs:
+            try:
+                fp = fingerprint_file(pub)
+            except Exception:  # noqa: BLE001 - not a key: say so
+                self.stick_keys_box.addWidget(label(f"{pub.name}：不是有效的公钥文件", "muted"))
+                continue
+            self.stick_keys_box.addLayout(row(label(f"{pub.name}　指纹 {fp}"),
+                                              button("核对无误，安装", lambda _c=False, p=pub: self.install_key(p))))
+
+    def install_key(self, pub: Path) -> None:
+        from catalog.trust import install_key
+
+        try:
+            fp = install_key(self.win.data_dir, pub)
+        except Exception as exc:  # noqa: BLE001 - said on screen
+            self.keys_msg.setText(getattr(exc, "message", "公钥安装没有成功。"))
+            return
+        self.keys_msg.setText(f"已安装公钥，指纹 {fp}。")
+        self.refresh_keys()
+
+    def remove_key(self, fp: str) -> None:
+        from catalog.trust import remove_key
+
+        remove_key(self.win.data_dir, fp)
+        self.keys_msg.setText(f"已删除指纹为 {fp} 的公钥。")
+        self.refresh_keys()
+
+    # 使用统计 -------------------------------------------------------------------------------
+    def _build_export(self) -> None:
+        lay = self.tab["export"]
+        lay.addWidget(label("把使用统计导出到U盘：按日期和领域的搜索次数、热门搜索词、没能回答的问题、"
+                            "回答评价、打印页数。只有日期、领域和次数，不含任何个人信息。"))
+        self.export_btn = button("导出到U盘", lambda _c=False: self.export(), "primary")
+        lay.addLayout(row(self.export_btn))
+        self.export_msg = label("")
+        lay.addWidget(self.export_msg)
+        lay.addStretch(1)
+
+    def export(self) -> None:
+        from catalog.usage import export
+
+        sticks = self.sticks()
+        if not sticks:
+            self.export_msg.setText("没有找到U盘。请插入U盘后再试。")
+            return
+        out = sticks[0] / f"查询机使用统计-{date.today():%Y%m%d}"
+        names = dict(self.win.domain_names)
+        usage = self.win.usage
+
+        tasks.run(lambda _p: export(usage, out, names),
+                  lambda files: self.export_msg.setText(f"已导出 {len(files)} 个表格到U盘的“{out.name}”文件夹。"),
+                  lambda e: self.export_msg.setText("导出没有成功（U盘可能已拔出或已满），请检查后再试。"),
+                  owner=self)
+
+    # 设置 ---------------------------------------------------------------------------------
+    def _build_settings(self) -> None:
+        lay = self.tab["settings"]
+        self.fields: dict[str, QLineEdit] = {}
+        for key, text in (("kiosk_name", "查询机名称"), ("location", "所在地点"), ("help_contact", "求助联系方式"),
+                          ("printer", "打印机（留空为默认打印机）")):
+            box = QLineEdit()
+            self.fields[key] = box
+            lay.addWidget(label(text))
+            lay.addWidget(box)
+        self.steppers: dict[str, tuple] = {}
+        for key, text, step, low, high in (("idle_timeout_s", "无人操作多少秒后提示", 15, 30, 600),
+                                           ("page_limit", "每人每次最多打印页数", 5, 0, 200)):
+            value = label("", "heading")
+            self.steppers[key] = (value, step, low, high)
+            lay.addLayout(row(label(text), button("－", lambda _c=False, k=key: self.step(k, -1)), value,
+                              button("＋", lambda _c=False, k=key: self.step(k, +1))))
+        self.orientation_btn = button("", lambda _c=False: self.flip_orientation())
+        lay.addLayout(row(label("屏幕方向"), self.orientation_btn))
+        self.settings_msg = label("")
+        lay.addLayout(row(button("保存设置", lambda _c=False: self.save_settings(), "primary"), self.settings_msg))
+        lay.addStretch(1)
+        self._draft = None
+        # typing on the screen's own keyboard (a kiosk has no physical one): tap a field
+        from kiosk.widgets.keyboard import PinyinKeyboard
+
+        self.keyboard = PinyinKeyboard()
+        self.bottom.addWidget(self.keyboard)
+        self.keyboard.hide()
+        self.keyboard.submitted.connect(self.keyboard.hide)
+        for box in self.fields.values():
+            box.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        from PySide6.QtCore import QEvent
+
+        if obj in self.fields.values() and event.type() in (QEvent.MouseButtonPress, QEvent.TouchBegin):
+            self.keyboard.set_target(obj)
+            self.keyboard.show()
+            obj.setFocus()
+        return False
+
+    def apply_theme(self, theme) -> None:
+        super().apply_theme(theme)
+        if hasattr(self, "keyboard"):
+            self.keyboard.apply_theme(theme)
+
+    def load_settings(self) -> None:
+        import copy
+
+        self._draft = copy.deepcopy(self.win.settings)
+        for key, box in self.fields.items():
+            box.setText(str(getattr(self._draft, key)))
+        for key, (value, *_r) in self.steppers.items():
+            value.setText(str(getattr(self._draft, key)))
+        self.orientation_btn.setText("竖屏" if self._draft.orientation == "portrait" else "横屏")
+        self.settings_msg.setText("")
+
+    def step(self, key: str, direction: int) -> None:
+        value, step, low, high = self.steppers[key]
+        new = max(low, min(high, getattr(self._draft, key) + direction * step))
+        setattr(self._draft, key, new)
+        value.setText(str(new))
+
+    def flip_orientation(self) -> None:
+        self._draft.orientation = "landscape" if self._draft.orientation == "portrait" else "portrait"
+        self.orientation_btn.setText("竖屏" if self._draft.orientation == "portrait" else "横屏")
+
+    def save_settings(self) -> None:
+        for key, box in self.fields.items():
+            setattr(self._draft, key, box.text().strip())
+        kiosk_settings.save(self.win.data_dir, self._draft)
+        self.win.settings = kiosk_settings.load(self.win.data_dir)
+        self.settings_msg.setText("已保存。屏幕方向在下次启动时生效。")
+
+    # 退出 ---------------------------------------------------------------------------------
+    def _build_quit(self) -> None:
+        lay = self.tab["quit"]
+        lay.addWidget(label("退出工作人员模式，回到查询机首页；或者关闭查询机程序。"))
+        lay.addLayout(row(button("回到查询机首页", lambda _c=False: self.win.leave_staff(), "primary"),
+                          button("关闭查询机程序", lambda _c=False: self.win.staff_quit())))
+        lay.addStretch(1)
+
+    def reset(self) -> None:
+        super().reset()
+        self.usb_timer.stop()
+        self._sticks = []

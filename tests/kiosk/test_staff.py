@@ -1,0 +1,232 @@
+"""Staff mode driven through its widgets, a folder standing in for the mounted USB stick: the PIN
+gate (first-run setup, lockout), the packages on the stick with who signed them and whether they
+apply, applying with progress while searches still answer, the report, roll back, installing and
+removing a publisher key, the usage export, settings, and leaving by itself when idle."""
+
+import shutil
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from catalog.datadir import DataDir
+from catalog.packages import import_package
+from kiosk import settings as kiosk_settings
+from kiosk import tasks
+from kiosk.settings import Settings
+from pkgtools import build, records
+
+
+@pytest.fixture
+def setup(tmp_path, keys):
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "v1", records(8), key=keys.key), trust=[keys.pub])
+    stick = tmp_path / "stick"
+    (stick / "政务公开目录更新").mkdir(parents=True)
+    shutil.copyfile(build(tmp_path, "v2", records(12), key=keys.key, sequence=2),
+                    stick / "政务公开目录更新" / "v2.zip")
+    shutil.copyfile(build(tmp_path, "old", records(5), key=keys.key, sequence=1), stick / "old.zip")
+    shutil.copyfile(keys.other_pub, stick / "县政务公开办.pub")
+    return DataDir(dd), stick
+
+
+def make_window(qtbot, data_dir, stick, pin="246810"):
+    from kiosk.window import MainWindow
+
+    conf = Settings(usb_dirs=str(stick))
+    if pin:
+        conf.set_pin(pin)
+    w = MainWindow(data_dir, demo=False, settings=conf, kiosk_mode=True)
+    qtbot.addWidget(w)
+    w.resize(1920, 1080)
+    w.show()
+    qtbot.waitUntil(lambda: bool(getattr(w.home, "tiles", None)), timeout=30000)
+    return w
+
+
+def open_gate(qtbot, win):
+    for _ in range(5):
+        qtbot.mouseClick(win.title, Qt.LeftButton)
+    assert win.pin.isVisible()
+
+
+def type_pin(qtbot, win, pin):
+    for k in pin:
+        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
+
+
+def texts(widget):
+    return " ".join(w.text() for w in widget.findChildren(QLabel) if w.isVisible())
+
+
+def buttons(widget, text):
+    return [b for b in widget.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+
+
+def enter(qtbot, win, pin="246810"):
+    open_gate(qtbot, win)
+    type_pin(qtbot, win, pin)
+    assert win.current == "staff"
+
+
+def test_first_run_sets_a_pin_stored_as_a_slow_salted_hash(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick, pin=None)
+    open_gate(qtbot, win)
+    assert "首次使用" in win.pin_msg.text()
+    type_pin(qtbot, win, "135790")
+    assert "再输入一次" in win.pin_msg.text()
+    type_pin(qtbot, win, "135791")
+    assert "不一样" in win.pin_msg.text() and win.current != "staff"
+    type_pin(qtbot, win, "135790")
+    type_pin(qtbot, win, "135790")
+    assert win.current == "staff"
+    saved = (data_dir.root / "kiosk.toml").read_text(encoding="utf-8")
+    assert "135790" not in saved and "pin_hash" in saved
+    assert kiosk_settings.load(data_dir).check_pin("135790")
+
+
+def test_five_wrong_pins_lock_the_gate(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    open_gate(qtbot, win)
+    for n in range(5):
+        type_pin(qtbot, win, "000000")
+    assert "5 分钟后再试" in win.pin_msg.text()
+    type_pin(qtbot, win, "246810")  # even the right PIN waits
+    assert win.current != "staff" and "分钟后再试" in win.pin_msg.text()
+    win._pin_locked_until = time.monotonic() - 1  # five minutes later
+    type_pin(qtbot, win, "246810")
+    assert win.current == "staff"
+
+
+def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: "第 2 版" in texts(staff), timeout=5000)  # new rows show a turn later
+    shown = texts(staff)
+    assert "第 2 版" in shown and "已签名（签名人可信）" in shown and "文件 12" in shown
+    assert "不能导入：" in shown and "不比本机" in shown  # the old one says why
+    stages = []
+    staff.progress_label.setText("")
+    win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
+    qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
+    assert win.progress.isVisible()  # the mark citizens see
+    # citizens' searches still answer during the apply (the old catalogue until the switch)
+    answered = []
+    cat = win.catalog
+    tasks.run(lambda _p: cat.search("户口").total, answered.append)
+    qtbot.waitUntil(lambda: bool(answered), timeout=20000)
+    assert answered[0] > 0
+    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    report = staff.report_label.text()
+    assert "第 2 版" in report and "文件：新增 4，修改 0，删除 0" in report
+    assert {"copy", "verify", "store", "index", "switch"} <= set(stages)
+    qtbot.waitUntil(lambda: "第 2 版" in win.info.text(), timeout=20000)  # the kiosk serves it
+    assert not win.progress.isVisible()
+    qtbot.mouseClick(staff.rollback_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已回退" in staff.report_label.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "第 1 版" in win.info.text(), timeout=20000)
+
+
+def test_a_refused_apply_keeps_the_old_catalogue_and_says_so(qtbot, setup, keys, tmp_path):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    info = next(i for i in staff.packages if i.applies)
+    (stick / "政务公开目录更新" / "v2.zip").write_bytes(b"pulled out halfway")  # the stick changed
+    staff.apply(info)
+    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.report_label.text(), timeout=30000)
+    from catalog.catalogue import status
+
+    assert status(data_dir).sequence == 1 and "第 1 版" in win.info.text()
+
+
+def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
+    from catalog.signing import fingerprint_file
+    from catalog.trust import trusted_keys
+
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.mouseClick(staff.tab_buttons["keys"], Qt.LeftButton)
+    fp = fingerprint_file(keys.other_pub)
+    # shown for the clerk to compare with the county office's
+    qtbot.waitUntil(lambda: f"指纹 {fp}" in texts(staff), timeout=5000)
+    qtbot.mouseClick(buttons(staff, "核对无误，安装")[0], Qt.LeftButton)
+    assert fp in trusted_keys(data_dir) and "已安装公钥" in staff.keys_msg.text()
+    qtbot.waitUntil(lambda: len(buttons(staff, "删除")) == 2, timeout=5000)
+    removes = buttons(staff, "删除")
+    assert len(removes) == 2
+    row_texts = [l.text() for l in staff.findChildren(QLabel) if l.text() == f"指纹 {fp}"]
+    assert row_texts
+    staff.remove_key(fp)
+    assert fp not in trusted_keys(data_dir)
+
+
+def test_usage_export_to_the_stick(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    win.usage.record_search("低保", "shjz")
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.mouseClick(staff.tab_buttons["export"], Qt.LeftButton)
+    qtbot.mouseClick(staff.export_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已导出" in staff.export_msg.text(), timeout=10000)
+    files = list(stick.glob("查询机使用统计-*/*.csv"))
+    assert len(files) == 6 and all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in files)
+
+
+def test_settings_are_edited_and_saved(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.mouseClick(staff.tab_buttons["settings"], Qt.LeftButton)
+    staff.fields["kiosk_name"].setText("某某镇便民服务中心查询机")
+    staff.fields["help_contact"].setText("请到 2 号窗口找工作人员。")
+    before = win.settings.idle_timeout_s
+    plus = [b for b in staff.findChildren(QPushButton) if b.text() == "＋" and b.isVisible()]
+    qtbot.mouseClick(plus[0], Qt.LeftButton)
+    qtbot.mouseClick(buttons(staff, "保存设置")[0], Qt.LeftButton)
+    assert "已保存" in staff.settings_msg.text()
+    again = kiosk_settings.load(data_dir)
+    assert again.kiosk_name == "某某镇便民服务中心查询机" and again.help_contact.startswith("请到 2 号窗口")
+    assert again.idle_timeout_s == before + 15 and win.settings.idle_timeout_s == before + 15
+    assert again.check_pin("246810")  # saving settings keeps the PIN
+
+
+def test_staff_mode_leaves_by_itself(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    assert win.staff_timer.isActive()
+    win.staff_timer.setInterval(50)
+    win.staff_timer.start()
+    qtbot.waitUntil(lambda: win.current == "home", timeout=5000)
+    assert not win.staff_screen.usb_timer.isActive()
+
+
+def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.mouseClick(staff.tab_buttons["settings"], Qt.LeftButton)
+    box = staff.fields["location"]
+    box.clear()
+    qtbot.mouseClick(box, Qt.LeftButton)
+    assert staff.keyboard.isVisible()
+    for ch in "xiang":
+        qtbot.mouseClick(staff.keyboard.key(ch), Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(b.text() == "乡" for b in staff.keyboard.candidate_buttons()), timeout=5000)
+    qtbot.mouseClick(next(b for b in staff.keyboard.candidate_buttons() if b.text() == "乡"), Qt.LeftButton)
+    assert box.text() == "乡"
