@@ -8,6 +8,7 @@ live. A refusal or a crash at any point leaves the previous catalogue serving.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -44,10 +45,16 @@ _HEX64 = set("0123456789abcdef")
 
 
 def checkpoint(name: str) -> None:
-    """Fault-injection point for the crash tests: ``CATALOG_CRASH_AT=name`` kills the process here,
-    exactly as a power cut would (no cleanup, no flush)."""
+    """Fault-injection point for the fault tests: ``CATALOG_CRASH_AT=name`` kills the process here,
+    exactly as a power cut would (no cleanup, no flush); ``CATALOG_FAIL_AT=name`` raises the error
+    a failing indexer would, and ``CATALOG_FAIL_AT=enospc:name`` the one a full disk gives."""
     if os.environ.get("CATALOG_CRASH_AT") == name:
         os._exit(86)
+    fail = os.environ.get("CATALOG_FAIL_AT")
+    if fail == name:
+        raise RuntimeError(f"injected failure at {name}")
+    if fail == f"enospc:{name}":
+        raise OSError(errno.ENOSPC, "No space left on device (injected)")
 
 
 @dataclass
@@ -344,7 +351,23 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                 if current is not None:
                     current.close()
             checkpoint("verified")
-            report = _apply(data_dir, pkg, package, before, previous_meta, report_progress)
+            try:
+                report = _apply(data_dir, pkg, package, before, previous_meta, report_progress)
+            except CatalogError:
+                raise
+            except OSError as exc:
+                log.exception("apply failed while writing")
+                data_dir.collect_garbage(staging=False)  # the half-built generation goes
+                if exc.errno == errno.ENOSPC:
+                    raise CatalogError("查询机磁盘空间不足，这次更新没有完成。原来的目录照常使用；"
+                                       "请联系技术人员清理磁盘后再导入。", str(exc)) from exc
+                raise CatalogError(f"写入新目录时出错（{exc.strerror or exc}），这次更新没有完成。"
+                                   "原来的目录照常使用。", str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - an indexer or store failure of any kind
+                log.exception("apply failed")
+                data_dir.collect_garbage(staging=False)
+                raise CatalogError("建立新目录时出错，这次更新没有完成。原来的目录照常使用；"
+                                   "请重新导入，仍不成功请联系县政务公开办。", repr(exc)) from exc
             # Keys named with --trust are kept only once their package applied.
             for key in trust:
                 log.info("trusted key %s from %s", install_key(data_dir, Path(key)), key)

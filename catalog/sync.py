@@ -58,6 +58,14 @@ def find_packages(folder: Path | str) -> list[Path]:
 def inspect_package(data_dir: DataDir | Path | str, package: Path | str) -> PackageInfo:
     """Everything staff need to decide, from a complete check against this kiosk (a dry run)."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    try:
+        return _inspect(data_dir, package)
+    except OSError:  # the stick went away, or a file on it cannot be read
+        return PackageInfo(path=str(package), applies=False,
+                           reason="读取U盘上的更新包时出错（U盘可能已拔出），请重新插入后再试。")
+
+
+def _inspect(data_dir: DataDir, package: Path | str) -> PackageInfo:
     info = PackageInfo(path=str(package), applies=False)
     with tempfile.TemporaryDirectory(prefix="kiosk-inspect-") as tmp:
         staged = Path(tmp) / "p"

@@ -34,9 +34,16 @@ class _Task(QRunnable):
             result = self.fn(lambda stage, done, total: self.signals.progress.emit(stage, done, total))
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
             log.error("background task failed: %s", traceback.format_exc())
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._emit(self.signals.done, result)
+
+    @staticmethod
+    def _emit(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window that asked was closed meanwhile: nobody to tell
+            pass
 
 
 _alive: set[_Task] = set()

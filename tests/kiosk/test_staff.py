@@ -230,3 +230,20 @@ def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
     qtbot.waitUntil(lambda: any(b.text() == "乡" for b in staff.keyboard.candidate_buttons()), timeout=5000)
     qtbot.mouseClick(next(b for b in staff.keyboard.candidate_buttons() if b.text() == "乡"), Qt.LeftButton)
     assert box.text() == "乡"
+
+
+def test_an_apply_failing_while_indexing_says_so_and_keeps_the_catalogue(qtbot, setup, monkeypatch):
+    from catalog.catalogue import status
+
+    data_dir, stick = setup
+    monkeypatch.setenv("CATALOG_FAIL_AT", "index-12")  # v2 passes every check, then its index fails
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    staff.apply(next(i for i in staff.packages if i.applies))
+    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.report_label.text(), timeout=30000)
+    assert "建立新目录时出错" in staff.report_label.text()
+    assert status(data_dir).sequence == 1 and not win.progress.isVisible()
+    with win.catalog.refreshed() as cat:
+        assert cat.search("户口").total > 0
