@@ -173,6 +173,18 @@ class DataDir:
                 continue
             shutil.rmtree(child, ignore_errors=True)
 
+    def interrupted(self) -> bool:
+        """Whether an import was cut short (power cut, killed): its staging copy or its
+        half-built generation is still here. Recovery removes them; the kiosk says so."""
+        if not self.root.exists():
+            return False
+        if any(self.root.glob("staging-*")):
+            return True
+        if not self.generations.exists():
+            return False
+        ptr = self.pointer()
+        return any(c.name not in {ptr.generation, ptr.previous} for c in self.generations.iterdir())
+
     def recover(self) -> bool:
         """Clean what a crashed import left behind (the kiosk calls this at start). Skipped, and
         False returned, while another process is importing."""

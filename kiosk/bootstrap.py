@@ -16,10 +16,12 @@ DEMO_KEY = RESOURCES / "demo" / "demo.pub"
 def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
     """Open the live catalogue; in demo mode an empty data folder first gets the demo package
     (trusting the demo key). Runs in the background: imports and loading jieba take seconds."""
+    interrupted = data_dir.interrupted()
     data_dir.recover()
     if data_dir.pointer().generation is None and demo:
         import_package(data_dir, DEMO_PACKAGE, trust=[DEMO_KEY], progress=progress)
     cat = Catalog.open(data_dir)
+    cat.interrupted_update = interrupted  # the window tells staff and citizens what happened
     cat.search("政务公开", limit=1)  # warm the segmenter and the index before a citizen types
     from catalog import ime
 

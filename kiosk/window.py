@@ -214,6 +214,9 @@ class MainWindow(QMainWindow):
         self.catalog = cat
         self.domain_names = {d.id: d.name for d in cat.store.domains()}
         self._catalogue_line()
+        if getattr(cat, "interrupted_update", False):
+            log.warning("an interrupted catalogue update was cleaned up at start")
+            self.info.setText(self.info.text() + "　（上次目录更新没有完成，已继续使用原来的目录）")
         self.progress.hide()
         self.home.search.setEnabled(True)
         for kb in [*getattr(self, "keyboards", []), self.staff_screen.keyboard]:

@@ -43,3 +43,36 @@ def test_a_failed_apply_keeps_the_old_catalogue(tmp_path, keys, monkeypatch, poi
     # and once the fault is gone, the same package applies
     monkeypatch.delenv("CATALOG_FAIL_AT")
     assert import_package(dd, v2).sequence == 2
+
+
+def test_the_stick_pulled_out_mid_copy(tmp_path, keys, monkeypatch):
+    """The package folder on the stick stops answering after the first file is copied (what a
+    pulled stick does to reads: EIO) — a stand-in for hardware; everything after it is real."""
+    import errno
+    import shutil
+    import zipfile
+
+    import catalog.archive as archive
+
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "v1", records(6), key=keys.key), trust=[keys.pub])
+    before = snapshot(dd)
+    folder = tmp_path / "stick" / "v2"
+    with zipfile.ZipFile(build(tmp_path, "v2", records(10), key=keys.key, sequence=2)) as z:
+        z.extractall(folder)
+    copied = []
+    real_copy = shutil.copyfile
+
+    def flaky_copy(src, dst, *a, **k):
+        if copied:
+            raise OSError(errno.EIO, "Input/output error")
+        copied.append(src)
+        return real_copy(src, dst, *a, **k)
+
+    monkeypatch.setattr(archive.shutil, "copyfile", flaky_copy)
+    with pytest.raises(CatalogError) as err:
+        import_package(dd, folder)
+    assert "U盘被拔出" in err.value.message and "没有任何改动" in err.value.message
+    assert snapshot(dd) == before  # not even a staging folder is left
+    monkeypatch.setattr(archive.shutil, "copyfile", real_copy)
+    assert import_package(dd, folder).sequence == 2  # plugged in again: it applies

@@ -247,3 +247,28 @@ def test_an_apply_failing_while_indexing_says_so_and_keeps_the_catalogue(qtbot, 
     assert status(data_dir).sequence == 1 and not win.progress.isVisible()
     with win.catalog.refreshed() as cat:
         assert cat.search("户口").total > 0
+
+
+@pytest.mark.parametrize("point", ["store-written", "index-built", "published"])
+def test_after_a_power_cut_mid_update_the_kiosk_starts_on_the_old_catalogue_and_says_so(
+        qtbot, setup, point):
+    """The import is killed (as a power cut would) at a point of the apply; the next start
+    recovers, serves the complete old catalogue, and says what happened in plain Chinese."""
+    import os
+    import subprocess
+    import sys
+
+    from catalog.catalogue import status
+    from pkgtools import REPO
+
+    data_dir, stick = setup
+    package = stick / "政务公开目录更新" / "v2.zip"
+    r = subprocess.run([sys.executable, "-m", "catalog", "--data-dir", str(data_dir.root), "import",
+                        str(package)], cwd=REPO, env={**os.environ, "CATALOG_CRASH_AT": point},
+                       capture_output=True, timeout=300)
+    assert r.returncode == 86  # killed there
+    assert data_dir.interrupted()
+    win = make_window(qtbot, data_dir, stick)
+    qtbot.waitUntil(lambda: "上次目录更新没有完成" in win.info.text(), timeout=20000)
+    assert status(data_dir).sequence == 1 and not data_dir.interrupted()
+    assert win.catalog.search("户口").total > 0
