@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from catalog import settings
-from catalog.errors import PackageRefused
+from catalog.errors import CatalogError, PackageRefused, disk_full
 
 _CHUNK = 1024 * 1024
 
@@ -41,6 +41,9 @@ def stage(source: Path, dest: Path) -> list[str]:
     except PackageRefused:
         raise
     except OSError as exc:
+        if disk_full(exc):  # the kiosk's own disk, not the stick
+            raise CatalogError("查询机磁盘空间不足，无法复制更新包。目录没有任何改动；"
+                               "请联系技术人员清理磁盘后再导入。", f"disk full while staging: {exc!r}") from exc
         raise PackageRefused(
             "读取更新包时出错，可能是U盘被拔出或文件已损坏。目录没有任何改动，请插好U盘后重试。",
             f"read error while staging {source}: {exc!r}") from exc

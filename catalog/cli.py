@@ -43,7 +43,10 @@ def cmd_import(args, data_dir: DataDir) -> int:
     last = [None]
 
     def progress(stage: str, done: int, total: int) -> None:
-        if not args.json and stage != last[0]:
+        if args.progress:
+            sys.stderr.write(json.dumps({"stage": stage, "done": done, "total": total}) + "\n")
+            sys.stderr.flush()
+        elif not args.json and stage != last[0]:
             print(STAGES.get(stage, stage) + "…", file=sys.stderr)
             last[0] = stage
 
@@ -258,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("package")
     sp.add_argument("--trust", action="append", default=[], metavar="PUBKEY_FILE")
     sp.add_argument("--allow-unsigned", action="store_true")
+    sp.add_argument("--progress", action="store_true",
+                    help="把进度和拒绝原因按 JSON 行写到标准错误（供查询机在后台导入时读取）")
     json_flag(sp)
     sp.set_defaults(func=cmd_import, needs_data=True)
 
@@ -332,7 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, data_dir)
     except CatalogError as exc:
         log.warning("refused: %s (%s)", exc.message, exc.detail)
-        print(exc.message, file=sys.stderr)
+        if getattr(args, "progress", False):  # a reading parent tells this from other stderr output
+            print(json.dumps({"error": exc.message, "detail": exc.detail}, ensure_ascii=False),
+                  file=sys.stderr)
+        else:
+            print(exc.message, file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0

@@ -1,5 +1,7 @@
 """Errors that carry a plain-Chinese message for people and a technical detail for logs."""
 
+import errno
+
 
 class CatalogError(Exception):
     """Something a person must be told about, in plain Chinese.
@@ -23,3 +25,21 @@ class PackageRefused(CatalogError):
 
 class NoCatalogue(CatalogError):
     """The data folder holds no catalogue yet."""
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether a failure, or one it was raised from, is the disk filling up. Each layer says it its
+    own way: the OS with ENOSPC (or a quota's EDQUOT), SQLite with SQLITE_FULL ("database or disk
+    is full"), and libraries that wrap either in an exception of their own."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+            return True
+        text = str(exc).lower()
+        if "disk is full" in text or "no space left on device" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -26,7 +26,7 @@ from catalog import settings
 from catalog.analysis import add_user_words
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import DataDir, Pointer
-from catalog.errors import CatalogError, PackageRefused
+from catalog.errors import CatalogError, PackageRefused, disk_full
 from catalog.engines import configured, engine_class
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
@@ -355,18 +355,17 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                 report = _apply(data_dir, pkg, package, before, previous_meta, report_progress)
             except CatalogError:
                 raise
-            except OSError as exc:
-                log.exception("apply failed while writing")
-                data_dir.collect_garbage(staging=False)  # the half-built generation goes
-                if exc.errno == errno.ENOSPC:
-                    raise CatalogError("查询机磁盘空间不足，这次更新没有完成。原来的目录照常使用；"
-                                       "请联系技术人员清理磁盘后再导入。", str(exc)) from exc
-                raise CatalogError(f"写入新目录时出错（{exc.strerror or exc}），这次更新没有完成。"
-                                   "原来的目录照常使用。", str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001 - an indexer or store failure of any kind
+            except Exception as exc:  # noqa: BLE001 - a store, indexer or disk failure of any kind
                 log.exception("apply failed")
-                data_dir.collect_garbage(staging=False)
-                raise CatalogError("建立新目录时出错，这次更新没有完成。原来的目录照常使用；"
+                data_dir.collect_garbage(staging=False)  # the half-built generation goes
+                kept = "原来的目录照常使用" if previous_meta else "本机目录没有变化"
+                if disk_full(exc):
+                    raise CatalogError(f"查询机磁盘空间不足，这次更新没有完成。{kept}；"
+                                       "请联系技术人员清理磁盘后再导入。", repr(exc)) from exc
+                if isinstance(exc, OSError):
+                    raise CatalogError(f"写入新目录时出错（{exc.strerror or exc}），这次更新没有完成。"
+                                       f"{kept}。", repr(exc)) from exc
+                raise CatalogError(f"建立新目录时出错，这次更新没有完成。{kept}；"
                                    "请重新导入，仍不成功请联系县政务公开办。", repr(exc)) from exc
             # Keys named with --trust are kept only once their package applied.
             for key in trust:

@@ -7,11 +7,14 @@ its own transaction, so a power cut loses at most the count being written.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 from catalog.privacy import mask
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 create table if not exists questions (day text, status text, count integer not null,
@@ -40,18 +43,26 @@ class UsageLog:
         db.executescript(SCHEMA)
         return db
 
+    def _write(self, sql: str, params: list) -> None:
+        """One count in its own transaction. Counting never stops what is counted: a full disk or
+        a broken usage.db loses the count (logged), not the citizen's search, answer or print."""
+        try:
+            db = self._connect()
+            try:
+                with db:
+                    db.execute(sql, params)
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("usage count not written (%s): %r", self.path, exc)
+
     def _bump(self, table: str, keys: dict) -> None:
         cols = ", ".join(["day", *keys, "count"])
         marks = ", ".join("?" * (len(keys) + 2))
         pk = ", ".join(["day", *keys])
-        db = self._connect()
-        try:
-            with db:
-                db.execute(f"insert into {table} ({cols}) values ({marks}) "
-                           f"on conflict ({pk}) do update set count = count + 1",
-                           [self.today().isoformat(), *keys.values(), 1])
-        finally:
-            db.close()
+        self._write(f"insert into {table} ({cols}) values ({marks}) "
+                    f"on conflict ({pk}) do update set count = count + 1",
+                    [self.today().isoformat(), *keys.values(), 1])
 
     def record_question(self, question: str, status: str) -> None:
         """Count a question by its outcome; one that got no confident answer goes to the miss
@@ -75,14 +86,9 @@ class UsageLog:
 
     def record_print(self, domain: str, pages: int) -> None:
         """Pages printed per day and domain (nothing about who printed what)."""
-        db = self._connect()
-        try:
-            with db:
-                db.execute("insert into prints (day, domain, pages, jobs) values (?, ?, ?, 1) "
-                           "on conflict (day, domain) do update set pages = pages + excluded.pages, "
-                           "jobs = jobs + 1", [self.today().isoformat(), domain, int(pages)])
-        finally:
-            db.close()
+        self._write("insert into prints (day, domain, pages, jobs) values (?, ?, ?, 1) "
+                    "on conflict (day, domain) do update set pages = pages + excluded.pages, "
+                    "jobs = jobs + 1", [self.today().isoformat(), domain, int(pages)])
 
     def rows(self, table: str) -> list[tuple]:
         if not self.path.exists():

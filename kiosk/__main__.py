@@ -10,6 +10,10 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["catalog"]:  # the catalogue's command line, for a frozen build's apply child
+        from catalog.cli import main as catalog_main
+
+        return catalog_main(argv[1:])
     if argv[:1] == ["speak"]:
         from kiosk.speech.cli import speak_main
 

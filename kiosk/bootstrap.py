@@ -17,7 +17,8 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
     """Open the live catalogue; in demo mode an empty data folder first gets the demo package
     (trusting the demo key). Runs in the background: imports and loading jieba take seconds."""
     interrupted = data_dir.interrupted()
-    data_dir.recover()
+    # An apply child that outlived a kiosk restart still holds the lock: its files are not leftovers.
+    interrupted = data_dir.recover() and interrupted
     if data_dir.pointer().generation is None and demo:
         import_package(data_dir, DEMO_PACKAGE, trust=[DEMO_KEY], progress=progress)
     cat = Catalog.open(data_dir)

@@ -90,12 +90,8 @@ class AskScreen(Screen):
 
         def fetch(_p):
             result = cat.ask(question)
-            meta = cat.store.document_meta(sorted({d for a in result.answers for d in a.documents}))
-            try:
-                usage.record_question(question, result.status)
-            except Exception:  # noqa: BLE001 - counting never stops an answer
-                pass
-            return result, meta
+            usage.record_question(question, result.status)  # never raises (catalog.usage)
+            return (result, *_details(cat, result))
 
         tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
 
@@ -111,18 +107,18 @@ class AskScreen(Screen):
 
             f = cat.store.faq(faq_id)
             if f is None:
-                return None, {}
+                return None, {}, []
             result = AskResult(question=question or f.question, took_ms=0.0, status="answered",
                                answers=[AskAnswer(f.id, f.question, f.answer, 1.0, list(f.documents))],
                                related_documents=[], confidence=1.0)
-            return result, cat.store.document_meta(list(f.documents))
+            return (result, *_details(cat, result))
 
         tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
 
     def _fill(self, data, request: int) -> None:
         if request != self._request:
             return
-        result, meta = data
+        result, meta, cites = data
         self.result = result
         self.feedback_given = False
         self.answer_label, self._spoken, self.highlighted = None, [], ""
@@ -130,7 +126,7 @@ class AskScreen(Screen):
         if result is None:
             self.column.addWidget(label("没有找到这个问题，目录可能已经更新。"))
         elif result.status == "answered":
-            self._answer_card(result.answers[0], meta)
+            self._answer_card(result.answers[0], meta, cites)
         elif result.status == "unsure":
             self.column.addWidget(label("没能确定您问的是哪一个。您是不是想问：", "heading"))
             for a in result.answers:
@@ -143,7 +139,7 @@ class AskScreen(Screen):
         self.column.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
 
-    def _answer_card(self, a, meta: dict) -> None:
+    def _answer_card(self, a, meta: dict, cites: list[dict]) -> None:
         self.column.addWidget(label(a.question, "heading"))
         frame, lay = card()
         self.answer_label = text_label(a.answer, self.theme)
@@ -151,8 +147,6 @@ class AskScreen(Screen):
         lay.addLayout(row(button("朗读这个回答", lambda _c=False: self.read_answer(a.answer), "primary"),
                           button("打印这个回答", lambda _c=False, i=a.faq_id: self.win.show_print_answer(i))))
         self.column.addWidget(frame)
-        f = self.catalog.store.faq(a.faq_id) if self.catalog else None
-        cites = (f.extra.get("cites") if f else None) or []
         self.column.addWidget(label("政策依据（点击文件名查看原文）", "heading"))
         for doc_id in a.documents:
             m = meta.get(doc_id)
@@ -218,3 +212,14 @@ class AskScreen(Screen):
         self.result, self.question, self.domain = None, "", None
         self.search.reset()
         clear_layout(self.column)
+
+
+def _details(cat, result) -> tuple[dict, list[dict]]:
+    """What an answer card shows besides the answer, read on the worker: the cited documents'
+    titles, and the passages the first answer quotes (its 政策依据)."""
+    meta = cat.store.document_meta(sorted({d for a in result.answers for d in a.documents}))
+    cites: list[dict] = []
+    if result.status == "answered" and result.answers:
+        f = cat.store.faq(result.answers[0].faq_id)
+        cites = (f.extra.get("cites") if f else None) or []
+    return meta, cites

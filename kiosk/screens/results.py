@@ -86,11 +86,9 @@ class ResultsScreen(Screen):
             result = cat.search(q, **kwargs)
             if "year" in f:
                 result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
-            try:  # counted per day and domain, the text masked (catalog.usage)
-                usage.record_search(q, f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
-                                    if result.hits else f.get("domain", ""))
-            except Exception:  # noqa: BLE001 - counting never stops a search
-                pass
+            # counted per day and domain, the text masked; never raises (catalog.usage)
+            usage.record_search(q, f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
+                                if result.hits else f.get("domain", ""))
             return result
 
         tasks.run(fetch, lambda r: self._fill(r, request), owner=self)

@@ -27,24 +27,30 @@ class _ApplySignals(QObject):
 
 
 class _Apply(QRunnable):
-    """A package import on its own thread: the catalogue worker stays free for citizens' searches
-    (they see the old catalogue until the atomic switch)."""
+    """A package import in a child process, watched from its own thread: the catalogue worker stays
+    free for citizens' searches (they see the old catalogue until the atomic switch), and the
+    import's Python work does not hold this process's interpreter (catalog/background.py)."""
 
     def __init__(self, data_dir: DataDir, package: Path, trust: list[Path]):
         super().__init__()
         self.data_dir, self.package, self.trust = data_dir, package, trust
         self.signals = _ApplySignals()
+        self.pid: int | None = None  # the import child's, once started
 
     def run(self) -> None:
-        from catalog.packages import import_package
+        from catalog.background import import_in_child
 
         try:
-            report = import_package(self.data_dir, self.package, trust=self.trust,
-                                    progress=lambda s, d, t: self.signals.progress.emit(s, d, t))
+            report = import_in_child(self.data_dir, self.package, trust=self.trust,
+                                     progress=lambda s, d, t: self.signals.progress.emit(s, d, t),
+                                     started=self._started)
         except BaseException as exc:  # delivered to the screen, never swallowed
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(report)
+
+    def _started(self, proc) -> None:
+        self.pid = proc.pid
 
 
 _apply_pool = QThreadPool()

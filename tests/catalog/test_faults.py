@@ -76,3 +76,62 @@ def test_the_stick_pulled_out_mid_copy(tmp_path, keys, monkeypatch):
     assert snapshot(dd) == before  # not even a staging folder is left
     monkeypatch.setattr(archive.shutil, "copyfile", real_copy)
     assert import_package(dd, folder).sequence == 2  # plugged in again: it applies
+
+
+FULL_DISK = """
+set -u
+mount -t tmpfs -o size={size}k tmpfs "$DISK" || exit 97
+"$PY" -m catalog --data-dir "$DISK/data" import "$V1" --trust "$PUB" --json > "$OUT/v1.json" 2> "$OUT/v1.err"
+echo $? > "$OUT/v1.rc"
+"$PY" -m catalog --data-dir "$DISK/data" import "$V2" --json > "$OUT/v2.json" 2> "$OUT/v2.err"
+echo $? > "$OUT/v2.rc"
+"$PY" -m catalog --data-dir "$DISK/data" status --json > "$OUT/status.json"
+"$PY" -m catalog --data-dir "$DISK/data" search 户口 --json > "$OUT/search.json"
+(cd "$DISK/data" && find . -path ./logs -prune -o -print | sort) > "$OUT/files.txt"
+df -k "$DISK" | tail -1 > "$OUT/df.txt"
+cp -r "$DISK/data/logs" "$OUT/logs" 2>/dev/null
+"""
+
+
+# Disk sizes (KB) at which, on this machine, the second package's copy, SQLite store, tantivy index
+# and vocabulary table are the write that fails; elsewhere the points may shift, the outcome may not.
+DISK_KB = [1200, 2000, 2400, 2800]
+
+
+@pytest.mark.parametrize("size", DISK_KB)
+def test_a_really_full_disk_keeps_the_old_catalogue(tmp_path, keys, size):
+    """A real small disk (a tmpfs in a private mount namespace) that the first catalogue fits on
+    and the second does not. Whatever write the disk refuses first (the copy, SQLite, the index),
+    the import stops, says the disk is full, removes what it wrote and serves the old catalogue.
+    Skipped where mounts are not allowed; the injected ENOSPC cases above still run."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not available")
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    v1 = build(tmp_path, "v1", records(3), key=keys.key)            # ~0.7 MB once applied
+    v2 = build(tmp_path, "v2", records(25), key=keys.key, sequence=2)  # ~2.5 MB: cannot fit
+    env = {"DISK": str(disk), "OUT": str(out), "PY": sys.executable, "V1": str(v1), "V2": str(v2),
+           "PUB": str(keys.pub), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+           "PYTHONPATH": str(pytest.importorskip("catalog").__file__.rsplit("/catalog/", 1)[0])}
+    run = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "bash", "-c",
+                          FULL_DISK.format(size=size)], env=env, capture_output=True, text=True,
+                         timeout=600)
+    if run.returncode == 97 or "unshare failed" in run.stderr or not (out / "v1.rc").exists():
+        pytest.skip(f"cannot mount a small disk here: {run.stderr.strip()[:200]}")
+    assert (out / "v1.rc").read_text().strip() == "0", (out / "v1.err").read_text()
+    assert (out / "v2.rc").read_text().strip() == "1"
+    message = (out / "v2.err").read_text().strip().splitlines()[-1]
+    assert "磁盘空间不足" in message, message
+    assert "原来的目录照常使用" in message or "目录没有任何改动" in message, message
+    assert json.loads((out / "status.json").read_text())["sequence"] == 1
+    assert json.loads((out / "search.json").read_text())["total"] > 0
+    files = (out / "files.txt").read_text().split()
+    assert not [f for f in files if "staging-" in f], files
+    generations = {f.split("/")[2] for f in files if f.startswith("./generations/") and f.count("/") >= 2}
+    assert len(generations) == 1, generations  # only the live generation; the partial one is gone

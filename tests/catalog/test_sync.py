@@ -103,3 +103,21 @@ def test_export_usage_cli(tmp_path, keys):
     files = json.loads(r.stdout)["files"]
     assert len(files) == 6
     assert "户籍管理" in open([f for f in files if "按日期" in f][0], encoding="utf-8-sig").read()
+
+
+def test_counting_never_stops_what_is_counted(tmp_path, caplog):
+    """usage.db unwritable (here: a folder stands where the file should be, as a broken disk would
+    leave it): every count is dropped with a log line, and none raises into a search or a print."""
+    broken = tmp_path / "usage.db"
+    broken.mkdir()
+    log = UsageLog(broken)
+    with caplog.at_level("WARNING", logger="catalog.usage"):
+        log.record_search("低保", "shjz")
+        log.record_question("低保怎么申请", "unsure")
+        log.record_feedback("faq-1", True)
+        log.record_print("shjz", 3)
+    assert sum("usage count not written" in r.message for r in caplog.records) >= 4
+    good = UsageLog(tmp_path / "ok" / "usage.db")
+    good.record_print("shjz", 3)
+    good.record_print("shjz", 2)
+    assert [r[2:] for r in good.rows("prints")] == [(5, 2)]

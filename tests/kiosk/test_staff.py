@@ -272,3 +272,40 @@ def test_after_a_power_cut_mid_update_the_kiosk_starts_on_the_old_catalogue_and_
     qtbot.waitUntil(lambda: "上次目录更新没有完成" in win.info.text(), timeout=20000)
     assert status(data_dir).sequence == 1 and not data_dir.interrupted()
     assert win.catalog.search("户口").total > 0
+
+
+@pytest.mark.parametrize("stage", ["verify", "store", "index"])
+def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setup, stage):
+    """The apply runs in a child process (catalog/background.py); SIGKILL it at a stage, as the
+    OOM killer or a task manager would. The kiosk stays up, says so, serves the old catalogue,
+    leaves nothing half-built, and the same package applies on the next try."""
+    import os
+    import signal
+
+    from catalog.background import DIED
+    from catalog.catalogue import status
+
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    killed = []
+
+    def kill_at(s, _d, _t, orig=win.apply_progress):
+        if s == stage and not killed and staff._job.pid:
+            os.kill(staff._job.pid, signal.SIGKILL)
+            killed.append(s)
+        orig(s, _d, _t)
+
+    win.apply_progress = kill_at
+    staff.apply(next(i for i in staff.packages if i.applies))
+    qtbot.waitUntil(lambda: DIED in staff.report_label.text(), timeout=60000)
+    assert killed == [stage] and not win.progress.isVisible()
+    assert status(data_dir).sequence == 1 and not data_dir.interrupted()
+    assert win.catalog.is_current() and win.catalog.search("户口").total > 0
+    win.apply_progress = lambda *a: None
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    staff.apply(next(i for i in staff.packages if i.applies))
+    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    assert status(data_dir).sequence == 2
