@@ -417,9 +417,20 @@ class StaffScreen(Screen):
     def _build_quit(self) -> None:
         lay = self.tab["quit"]
         lay.addWidget(label("退出工作人员模式，回到查询机首页；或者关闭查询机程序。"))
+        self.quit_btn = button("关闭查询机程序", lambda _c=False: self.quit_app())
         lay.addLayout(row(button("回到查询机首页", lambda _c=False: self.win.leave_staff(), "primary"),
-                          button("关闭查询机程序", lambda _c=False: self.win.staff_quit())))
+                          self.quit_btn))
+        self.quit_note = label("", "muted")
+        lay.addWidget(self.quit_note)
         lay.addStretch(1)
+
+    def quit_app(self) -> None:
+        """Close the program, but not under a running apply: it would go on without a window to
+        report to, and a restarted kiosk would keep serving the old catalogue until the next start."""
+        if self.applying:
+            self.quit_note.setText("目录更新正在进行，请等它完成后再关闭查询机程序。")
+            return
+        self.win.staff_quit()
 
     def reset(self) -> None:
         super().reset()

@@ -117,6 +117,8 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
     qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
     assert win.progress.isVisible()  # the mark citizens see
+    staff.quit_app()  # not while an apply runs: it says why and stays
+    assert win.isVisible() and "正在进行" in staff.quit_note.text()
     # citizens' searches still answer during the apply (the old catalogue until the switch)
     answered = []
     cat = win.catalog
