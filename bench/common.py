@@ -11,6 +11,7 @@ import platform
 import resource
 import statistics
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -103,3 +104,42 @@ def demo_data_dir(data_dir: str | Path | None = None):
         dd = Path(tmp) / "data"
         import_package(dd, REPO / "resources/demo/demo.zip", trust=[REPO / "resources/demo/demo.pub"])
         yield dd
+
+
+def kiosk_window(stack: contextlib.ExitStack, data_dir: str | Path | None = None):
+    """The kiosk's real main window, offscreen at 1920x1080, on ``data_dir`` (else a temporary
+    demo catalogue kept until ``stack`` closes). Returns (app, window)."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from catalog.datadir import DataDir
+    from kiosk.fonts import install_fonts
+    from kiosk.settings import Settings
+    from kiosk.window import MainWindow
+
+    dd = stack.enter_context(demo_data_dir(data_dir))
+    app = QApplication.instance() or QApplication([])
+    install_fonts()
+    win = MainWindow(DataDir(dd), demo=False, settings=Settings())
+    win.resize(1920, 1080)
+    win.show()
+    return app, win
+
+
+def pump(app, cond=None, seconds: float = 30.0, wait_ms: int = 5):
+    """Run the event loop until ``cond()`` holds, or for ``seconds`` when there is none (a person
+    takes that long between taps; idle work such as restyling runs then). Returns ``cond()``."""
+    from PySide6.QtCore import QEvent
+
+    from kiosk import tasks
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if cond is not None and cond():
+            return True
+        app.processEvents()
+        tasks.wait_idle(wait_ms)
+        app.processEvents()
+        # outside app.exec() deleteLater() would wait forever: deliver it as the loop would
+        app.sendPostedEvents(None, QEvent.DeferredDelete)
+    return cond() if cond is not None else None

@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import os
 import sys
 import contextlib
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,38 +27,15 @@ def main() -> int:
     ap.add_argument("--data-dir")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from catalog.datadir import DataDir
-    from kiosk import tasks
-    from kiosk.fonts import install_fonts
-    from kiosk.settings import Settings
-    from kiosk.window import MainWindow
-
-    from bench.common import demo_data_dir
+    from bench.common import kiosk_window, pump
 
     stack = contextlib.ExitStack()
-    dd = stack.enter_context(demo_data_dir(args.data_dir))
-    app = QApplication([])
-    install_fonts()
-    win = MainWindow(DataDir(dd), demo=False, settings=Settings())
-    win.resize(1920, 1080)
-    win.show()
+    app, win = kiosk_window(stack, args.data_dir)
 
     def settle(cond=None, seconds=30):
-        """Run the event loop until ``cond()`` holds, or for ``seconds`` when there is none
-        (a person takes that long between taps; idle work such as restyling runs then)."""
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            tasks.wait_idle(5)
-            app.processEvents()
-            # outside app.exec() deleteLater() would wait forever: deliver it as the loop would
-            app.sendPostedEvents(None, QEvent.DeferredDelete)
-            if cond is not None and cond():
-                return
+        pump(app, cond, seconds)
 
     settle(lambda: win.catalog is not None and getattr(win.home, "tiles", None), 120)
     longest = max(win.catalog.store.documents(), key=lambda d: len(d.paragraphs))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -30,31 +29,16 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--doc", default="law-a232c94b84")
     args = ap.parse_args()
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from bench.common import demo_data_dir, machine, now_iso, write_json
-    from catalog.datadir import DataDir
-    from kiosk import tasks
-    from kiosk.settings import Settings
-    from kiosk.window import MainWindow
+    from bench.common import kiosk_window, machine, now_iso, pump, write_json
 
     stack = contextlib.ExitStack()
-    dd = stack.enter_context(demo_data_dir(args.data_dir))
-    app = QApplication([])
-    win = MainWindow(DataDir(dd), demo=False, settings=Settings())
-    win.resize(1920, 1080)
-    win.show()
+    app, win = kiosk_window(stack, args.data_dir)
 
     def spin(cond, seconds=30.0):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end and not cond():
-            app.processEvents()
-            tasks.wait_idle(1)
-            app.sendPostedEvents(None, QEvent.DeferredDelete)
-        return cond()
+        return pump(app, cond, seconds, wait_ms=1)
 
     spin(lambda: bool(getattr(win.home, "tiles", None)), 120)
     win.show_document(args.doc)

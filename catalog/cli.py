@@ -44,8 +44,13 @@ def cmd_import(args, data_dir: DataDir) -> int:
 
     def progress(stage: str, done: int, total: int) -> None:
         if args.progress:
-            sys.stderr.write(json.dumps({"stage": stage, "done": done, "total": total}) + "\n")
-            sys.stderr.flush()
+            if last[0] == "gone":
+                return
+            try:
+                sys.stderr.write(json.dumps({"stage": stage, "done": done, "total": total}) + "\n")
+                sys.stderr.flush()
+            except OSError:  # the reader went away (the kiosk closed): the import goes on
+                last[0] = "gone"
         elif not args.json and stage != last[0]:
             print(STAGES.get(stage, stage) + "…", file=sys.stderr)
             last[0] = stage
@@ -330,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "progress", False):
+        # The reading parent decodes UTF-8 whatever this system's locale (cp936 on Chinese Windows,
+        # where a frozen build ignores PYTHONIOENCODING).
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
     data_dir = DataDir(args.data_dir) if args.data_dir else DataDir()
     if args.needs_data:
         _setup_logging(data_dir)

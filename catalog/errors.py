@@ -1,6 +1,10 @@
 """Errors that carry a plain-Chinese message for people and a technical detail for logs."""
 
 import errno
+import re
+import sys
+
+_OS_DISK_FULL = r"\(os error (28|112|39)\)" if sys.platform.startswith("win") else r"\(os error 28\)"
 
 
 class CatalogError(Exception):
@@ -40,6 +44,10 @@ def disk_full(exc: BaseException) -> bool:
             return True
         text = str(exc).lower()
         if "disk is full" in text or "no space left on device" in text:
+            return True
+        # Rust's io::Error text, as tantivy passes it on: "... (os error 28)" is ENOSPC; Windows says
+        # it in the system's language, with ERROR_DISK_FULL (112) or ERROR_HANDLE_DISK_FULL (39).
+        if re.search(_OS_DISK_FULL, text):
             return True
         exc = exc.__cause__ or exc.__context__
     return False

@@ -7,6 +7,7 @@ its own transaction, so a power cut loses at most the count being written.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from datetime import date
@@ -15,6 +16,20 @@ from pathlib import Path
 from catalog.privacy import mask
 
 log = logging.getLogger(__name__)
+
+
+def _never_raises(record):
+    """Counting never stops what is counted: a full disk, a broken usage.db or a masking error
+    loses the count (logged), not the citizen's search, answer or print."""
+
+    @functools.wraps(record)
+    def wrapper(self, *args, **kwargs):
+        try:
+            record(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - see above
+            log.warning("usage count not written (%s): %r", self.path, exc)
+
+    return wrapper
 
 SCHEMA = """
 create table if not exists questions (day text, status text, count integer not null,
@@ -44,17 +59,12 @@ class UsageLog:
         return db
 
     def _write(self, sql: str, params: list) -> None:
-        """One count in its own transaction. Counting never stops what is counted: a full disk or
-        a broken usage.db loses the count (logged), not the citizen's search, answer or print."""
+        db = self._connect()
         try:
-            db = self._connect()
-            try:
-                with db:
-                    db.execute(sql, params)
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError) as exc:
-            log.warning("usage count not written (%s): %r", self.path, exc)
+            with db:
+                db.execute(sql, params)
+        finally:
+            db.close()
 
     def _bump(self, table: str, keys: dict) -> None:
         cols = ", ".join(["day", *keys, "count"])
@@ -64,6 +74,7 @@ class UsageLog:
                     f"on conflict ({pk}) do update set count = count + 1",
                     [self.today().isoformat(), *keys.values(), 1])
 
+    @_never_raises
     def record_question(self, question: str, status: str) -> None:
         """Count a question by its outcome; one that got no confident answer goes to the miss
         log, masked, for staff to turn into a new FAQ."""
@@ -73,6 +84,7 @@ class UsageLog:
             if text:
                 self._bump("misses", {"question": text, "status": status})
 
+    @_never_raises
     def record_search(self, query: str, domain: str = "") -> None:
         """A search, counted by day and domain (the filter, else the best hit's), and its text,
         masked, for the top queries."""
@@ -81,9 +93,11 @@ class UsageLog:
         if text:
             self._bump("queries", {"query": text})
 
+    @_never_raises
     def record_feedback(self, faq_id: str, useful: bool) -> None:
         self._bump("feedback", {"faq_id": faq_id, "useful": int(bool(useful))})
 
+    @_never_raises
     def record_print(self, domain: str, pages: int) -> None:
         """Pages printed per day and domain (nothing about who printed what)."""
         self._write("insert into prints (day, domain, pages, jobs) values (?, ?, ?, 1) "

@@ -11,9 +11,15 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["catalog"]:  # the catalogue's command line, for a frozen build's apply child
+        import traceback
+
         from catalog.cli import main as catalog_main
 
-        return catalog_main(argv[1:])
+        try:
+            return catalog_main(argv[1:])
+        except Exception:  # noqa: BLE001 - never a windowed build's modal error box: the parent reads it
+            traceback.print_exc()
+            return 1
     if argv[:1] == ["speak"]:
         from kiosk.speech.cli import speak_main
 

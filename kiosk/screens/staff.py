@@ -36,6 +36,7 @@ class _Apply(QRunnable):
         self.data_dir, self.package, self.trust = data_dir, package, trust
         self.signals = _ApplySignals()
         self.pid: int | None = None  # the import child's, once started
+        self.proc = None
 
     def run(self) -> None:
         from catalog.background import import_in_child
@@ -50,7 +51,12 @@ class _Apply(QRunnable):
             self.signals.done.emit(report)
 
     def _started(self, proc) -> None:
-        self.pid = proc.pid
+        self.proc, self.pid = proc, proc.pid
+
+    def stop(self) -> None:
+        """Kill the import child: safe at any moment (the old catalogue stays until the switch)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
 
 
 _apply_pool = QThreadPool()
@@ -85,6 +91,7 @@ class StaffScreen(Screen):
             self.pages.addWidget(w)
         self.status = label("", "heading")
         self.applying = False
+        self._job = None  # the running apply
         self.report = None
         self.packages: list = []
         self._build_sync()
@@ -135,7 +142,9 @@ class StaffScreen(Screen):
         self.package_box = QVBoxLayout()
         lay.addLayout(self.package_box)
         self.progress_label = label("")
-        lay.addWidget(self.progress_label)
+        self.stop_btn = button("停止这次更新", lambda _c=False: self.stop_apply())
+        self.stop_btn.hide()
+        lay.addLayout(row(self.progress_label, self.stop_btn))
         self.report_label = label("")
         lay.addWidget(self.report_label)
         self.rollback_btn = button("回退到上一版目录", lambda _c=False: self.rollback())
@@ -197,6 +206,8 @@ class StaffScreen(Screen):
         if self.applying:
             return
         self.applying = True
+        self.stopped = False
+        self.stop_btn.show()
         self.report = None
         self.report_label.setText("")
         self.progress_label.setText("正在准备……")
@@ -218,8 +229,15 @@ class StaffScreen(Screen):
         self.progress_label.setText(text + "……（查询机照常可用）")
         self.win.apply_progress(stage, done, total)
 
+    def stop_apply(self) -> None:
+        if self.applying and self._job is not None:
+            self.stopped = True
+            self.progress_label.setText("正在停止……")
+            self._job.stop()
+
     def _applied(self, report) -> None:
         self.applying = False
+        self.stop_btn.hide()
         self.report = report
         self.win.show_apply_progress(False)
         self.progress_label.setText("")
@@ -236,10 +254,14 @@ class StaffScreen(Screen):
 
     def _apply_failed(self, exc) -> None:
         self.applying = False
+        self.stop_btn.hide()
         self.win.show_apply_progress(False)
         self.progress_label.setText("")
-        self.report_label.setText((getattr(exc, "message", None) or "导入没有成功，原来的目录照常使用。")
-                                  + "　原来的目录没有任何改动。")
+        if self.stopped:
+            self.report_label.setText("已停止这次更新。原来的目录照常使用，没有任何改动。")
+        else:
+            self.report_label.setText((getattr(exc, "message", None) or "导入没有成功，原来的目录照常使用。")
+                                      + "　原来的目录没有任何改动。")
         self.scan_usb(force=True)
 
     def rollback(self) -> None:
@@ -425,10 +447,12 @@ class StaffScreen(Screen):
         lay.addStretch(1)
 
     def quit_app(self) -> None:
-        """Close the program, but not under a running apply: it would go on without a window to
-        report to, and a restarted kiosk would keep serving the old catalogue until the next start."""
+        """Close the program, but not under a running apply: it would finish with no window to
+        report to (and a restarted kiosk would serve the old catalogue until its next start). Staff
+        wait for it, or stop it (目录更新 → 停止这次更新)."""
         if self.applying:
-            self.quit_note.setText("目录更新正在进行，请等它完成后再关闭查询机程序。")
+            self.quit_note.setText("目录更新正在进行。请等它完成，或在“目录更新”里点“停止这次更新”，"
+                                   "再关闭查询机程序。")
             return
         self.win.staff_quit()
 

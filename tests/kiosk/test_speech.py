@@ -3,7 +3,6 @@ into a PulseAudio null sink standing in for the speaker and the audio is recorde
 the app (the sink's monitor); highlighting follows the sentences in order; speech stops on
 navigation and on the idle reset, and the idle countdown waits while it plays."""
 
-import os
 import shutil
 import subprocess
 import sys

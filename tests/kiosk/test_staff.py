@@ -117,8 +117,6 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
     qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
     assert win.progress.isVisible()  # the mark citizens see
-    staff.quit_app()  # not while an apply runs: it says why and stays
-    assert win.isVisible() and "正在进行" in staff.quit_note.text()
     # citizens' searches still answer during the apply (the old catalogue until the switch)
     answered = []
     cat = win.catalog
@@ -276,8 +274,33 @@ def test_after_a_power_cut_mid_update_the_kiosk_starts_on_the_old_catalogue_and_
     assert win.catalog.search("户口").total > 0
 
 
+def start_apply_held_before_switch(qtbot, monkeypatch, setup):
+    """A staff window applying v2, its child held just before the switch (CATALOG_PAUSE_AT), so a
+    kill at any stage seen lands before the switch whatever the machine's speed."""
+    data_dir, stick = setup
+    monkeypatch.setenv("CATALOG_PAUSE_AT", "switch-0")
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    stages = []
+    win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
+    staff.apply(next(i for i in staff.packages if i.applies))
+    return win, staff, stages
+
+
+def apply_again(qtbot, monkeypatch, win, staff, data_dir):
+    from catalog.catalogue import status
+
+    monkeypatch.delenv("CATALOG_PAUSE_AT")
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    staff.apply(next(i for i in staff.packages if i.applies))
+    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    assert status(data_dir).sequence == 2
+
+
 @pytest.mark.parametrize("stage", ["verify", "store", "index"])
-def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setup, stage):
+def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setup, monkeypatch, stage):
     """The apply runs in a child process (catalog/background.py); SIGKILL it at a stage, as the
     OOM killer or a task manager would. The kiosk stays up, says so, serves the old catalogue,
     leaves nothing half-built, and the same package applies on the next try."""
@@ -287,27 +310,28 @@ def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setu
     from catalog.background import DIED
     from catalog.catalogue import status
 
-    data_dir, stick = setup
-    win = make_window(qtbot, data_dir, stick)
-    enter(qtbot, win)
-    staff = win.staff_screen
-    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
-    killed = []
-
-    def kill_at(s, _d, _t, orig=win.apply_progress):
-        if s == stage and not killed and staff._job.pid:
-            os.kill(staff._job.pid, signal.SIGKILL)
-            killed.append(s)
-        orig(s, _d, _t)
-
-    win.apply_progress = kill_at
-    staff.apply(next(i for i in staff.packages if i.applies))
+    win, staff, stages = start_apply_held_before_switch(qtbot, monkeypatch, setup)
+    qtbot.waitUntil(lambda: stage in stages, timeout=60000)
+    os.kill(staff._job.pid, signal.SIGKILL)
     qtbot.waitUntil(lambda: DIED in staff.report_label.text(), timeout=60000)
-    assert killed == [stage] and not win.progress.isVisible()
+    data_dir = setup[0]
+    assert not win.progress.isVisible() and not staff.stop_btn.isVisible()
     assert status(data_dir).sequence == 1 and not data_dir.interrupted()
     assert win.catalog.is_current() and win.catalog.search("户口").total > 0
-    win.apply_progress = lambda *a: None
-    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
-    staff.apply(next(i for i in staff.packages if i.applies))
-    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
-    assert status(data_dir).sequence == 2
+    apply_again(qtbot, monkeypatch, win, staff, data_dir)
+
+
+def test_staff_can_stop_an_apply(qtbot, setup, monkeypatch):
+    """停止这次更新: the child is stopped, the old catalogue stays, and the program can then close."""
+    from catalog.catalogue import status
+
+    win, staff, stages = start_apply_held_before_switch(qtbot, monkeypatch, setup)
+    qtbot.waitUntil(lambda: "store" in stages, timeout=60000)
+    staff.quit_app()  # not while an apply runs: it says how
+    assert win.isVisible() and "停止这次更新" in staff.quit_note.text()
+    assert staff.stop_btn.isVisible()
+    qtbot.mouseClick(staff.stop_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已停止这次更新" in staff.report_label.text(), timeout=60000)
+    data_dir = setup[0]
+    assert status(data_dir).sequence == 1 and not data_dir.interrupted()
+    apply_again(qtbot, monkeypatch, win, staff, data_dir)
