@@ -134,12 +134,14 @@ def pump(app, cond=None, seconds: float = 30.0, wait_ms: int = 5):
     from kiosk import tasks
 
     end = time.monotonic() + seconds
+    if cond is not None and cond():
+        return True
     while time.monotonic() < end:
-        if cond is not None and cond():
-            return True
         app.processEvents()
         tasks.wait_idle(wait_ms)
         app.processEvents()
         # outside app.exec() deleteLater() would wait forever: deliver it as the loop would
         app.sendPostedEvents(None, QEvent.DeferredDelete)
+        if cond is not None and cond():  # after the events it brought, not before: they are its cost
+            return True
     return cond() if cond is not None else None
