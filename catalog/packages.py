@@ -696,6 +696,15 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
     manifest["format_version"] = settings.PACKAGE_FORMAT_VERSION
     source_files = sorted(p.relative_to(source_dir).as_posix() for p in source_dir.rglob("*")
                           if p.is_file() and p.name not in META_FILES)
+    # Only what a package holds goes in: a private key or a log left in the folder must not be
+    # shipped to every township (refused, not skipped: a misnamed record file would vanish).
+    allowed = set(FILES.values()) | {"terms.txt"}
+    stray = [r for r in source_files if (r not in allowed and not r.startswith("files/"))
+             or r.endswith(".key")]
+    if stray:
+        shown = "、".join(stray[:5]) + ("等" if len(stray) > 5 else "")
+        raise CatalogError(f"{source_dir} 中有不属于更新包的文件：{shown}。请把它们移走（私钥绝不能放进更新包）"
+                           "后再制作。", f"stray files: {stray}")
     contents: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if base is None:

@@ -26,8 +26,12 @@ def _raw_public(key: Ed25519PublicKey) -> bytes:
 
 def keygen(prefix: str | Path) -> tuple[Path, Path]:
     """Write ``PREFIX.key`` (private, mode 600) and ``PREFIX.pub``; returns both paths."""
-    private = Ed25519PrivateKey.generate()
     key_path, pub_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    for existing in (key_path, pub_path):
+        if existing.exists():  # a new pair would cut off every kiosk that trusts the old key
+            raise CatalogError(f"{existing} 已经存在，没有生成新密钥。更换密钥会使已信任旧公钥的查询机"
+                               "拒收新更新包；确需更换，请先把旧文件移走并通知各乡镇。", f"exists: {existing}")
+    private = Ed25519PrivateKey.generate()
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

@@ -93,7 +93,8 @@ def _inspect(data_dir: DataDir, package: Path | str) -> PackageInfo:
             check_package(staged, present, trusted_keys(data_dir), current)
             info.applies = True
         except PackageRefused as exc:
-            info.reason = exc.message.replace("已拒绝导入，目录没有任何改动。", "不能导入。")
+            # the screen says 不能导入：… itself; a dry run changed nothing, so no need to say so
+            info.reason = exc.message.replace("已拒绝导入，目录没有任何改动。", "").strip()
         finally:
             if current is not None:
                 current.close()
@@ -113,11 +114,16 @@ def _signature(staged: Path, raw: bytes, data_dir: DataDir) -> tuple[str | None,
 
 
 def describe(info: PackageInfo) -> str:
-    """One block of plain Chinese for the list on the staff screen."""
+    """One block of plain Chinese for the list on the staff screen: what the package is, who signed
+    it, and which file it is (two copies of a package, or two signers, must not look alike)."""
+    name = Path(info.path).name
+    if info.sequence is None:  # no readable manifest: only the reason (shown below it) is known
+        return f"无法读取的更新包：{name}"
     counts = "，".join(f"{n} {c}" for n, c in (("文件", info.counts.get("document", 0)),
                                                ("问答", info.counts.get("faq", 0)),
                                                ("目录事项", info.counts.get("item", 0))))
     kind = {"full": "完整版", "delta": f"增量（基于第 {info.base_sequence} 版）"}.get(info.kind or "", "")
+    signer = f"（公钥指纹 {info.signer}）" if info.signer else ""
     return (
         f"{info.publisher or '来源不明'}（{info.region or '地区不详'}）第 {info.sequence} 版 {kind}"
-        f"　{(info.created or '')[:10]}\n{counts}　{info.signature}")
+        f"　{(info.created or '')[:10]}\n{counts}　{info.signature}{signer}\n文件：{name}")

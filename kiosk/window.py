@@ -9,7 +9,7 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QProgressBar, QPushButton, QSizePolicy, QStackedWidget,
+                               QMainWindow, QProgressBar, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from catalog.catalogue import Catalog
@@ -28,6 +28,7 @@ from kiosk.screens.results import ResultsScreen
 from kiosk.settings import Settings
 from kiosk.style import stylesheet
 from kiosk.theme import ELDER, NORMAL
+from kiosk.widgets.stack import PageStack
 
 log = logging.getLogger("kiosk")
 
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         lay.addWidget(self.progress)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(root)
 
@@ -374,7 +375,8 @@ class MainWindow(QMainWindow):
             part.apply_theme(self.theme)
             for kb in self._screen_keyboards.get(part, ()):
                 # The keyboard's own sizes (11-19 ms): a turn later, a separate block and repaint.
-                QTimer.singleShot(0, lambda kb=kb, t=self.theme: self._theme_keyboard(kb, t))
+                # kb as the context: the call is dropped if the keyboard (its window) is gone by then
+                QTimer.singleShot(0, kb, lambda kb=kb, t=self.theme: self._theme_keyboard(kb, t))
 
     def _theme_keyboard(self, kb, theme) -> None:
         if theme is self.theme:
@@ -494,7 +496,7 @@ class MainWindow(QMainWindow):
             self._new_pin = None
             self.pin_box.clear()
             if not self.settings.pin_hash:
-                self.pin_msg.setText("首次使用：请设置 6 位数字的工作人员密码。")
+                self.pin_msg.setText("首次使用：请设置 6 到 12 位数字的工作人员密码。")
             else:
                 self.pin_msg.setText("请输入工作人员密码")
             self.pin.open()

@@ -169,7 +169,7 @@ class ResultsScreen(Screen):
             self.list.insertWidget(at + n, self._hit_card(*args))
         rest = batch[CARDS_PER_TURN:]
         if rest:
-            QTimer.singleShot(0, lambda: self._build_cards(rest, at + CARDS_PER_TURN, request))
+            QTimer.singleShot(0, self, lambda: self._build_cards(rest, at + CARDS_PER_TURN, request))
 
     def _fill_chips(self, facets: dict) -> None:
         for name, value in self.filters.items():

@@ -9,12 +9,14 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from catalog.datadir import DataDir
 from kiosk import settings as kiosk_settings
 from kiosk import tasks
 from kiosk.screens.base import Screen, button, card, clear_layout, label, row
+from kiosk.widgets.stack import PageStack
+from kiosk.widgets.touch import make_kinetic
 
 STAFF_IDLE_S = 300   # staff mode leaves by itself after this long without a touch
 USB_POLL_MS = 2000
@@ -63,6 +65,26 @@ _apply_pool = QThreadPool()
 _apply_pool.setMaxThreadCount(1)
 
 
+DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名更新包。"
+                    "正式使用前，请在“信任的公钥”里删除它。")
+
+
+def _demo_fingerprint() -> str | None:
+    from catalog.signing import fingerprint_file
+    from kiosk.bootstrap import DEMO_KEY
+
+    try:
+        return fingerprint_file(DEMO_KEY)
+    except Exception:  # noqa: BLE001 - a build without the demo: nothing to warn about
+        return None
+
+
+def _demo_key_trusted(data_dir: DataDir) -> bool:
+    from catalog.trust import trusted_keys
+
+    return _demo_fingerprint() in trusted_keys(data_dir)
+
+
 class StaffScreen(Screen):
     title = "工作人员"
 
@@ -71,7 +93,7 @@ class StaffScreen(Screen):
         self.scroll.hide()
         tabs = QHBoxLayout()
         tabs.setSpacing(12)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         self.tab_buttons = {}
         for name, text in (("sync", "目录更新"), ("keys", "信任的公钥"), ("export", "使用统计"),
                            ("settings", "设置"), ("quit", "退出")):
@@ -88,7 +110,12 @@ class StaffScreen(Screen):
             lay = QVBoxLayout(w)
             lay.setContentsMargins(32, 16, 32, 16)
             self.tab[name] = lay
-            self.pages.addWidget(w)
+            area = QScrollArea()  # a stick with many packages, or 长辈模式 with the keyboard open
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.NoFrame)
+            area.setWidget(w)
+            make_kinetic(area)
+            self.pages.addWidget(area)
         self.status = label("", "heading")
         self.applying = False
         self._job = None  # the running apply
@@ -160,7 +187,8 @@ class StaffScreen(Screen):
         else:
             prev = f"；可回退到第 {st.previous_sequence} 版" if st.previous_sequence else ""
             self.current_label.setText(f"本机目录：{st.publisher}（{st.region}）第 {st.sequence} 版，"
-                                       f"{st.documents} 份文件、{st.faqs} 条问答{prev}。")
+                                       f"{st.documents} 份文件、{st.faqs} 条问答{prev}。"
+                                       + (DEMO_KEY_WARNING if _demo_key_trusted(self.win.data_dir) else ""))
         self.rollback_btn.setEnabled(bool(st.previous_sequence) and not self.applying)
 
     def scan_usb(self, force: bool = False) -> None:
@@ -270,8 +298,7 @@ class StaffScreen(Screen):
         data_dir = self.win.data_dir
 
         def done(r):
-            self.report_label.setText(f"已回退：现在是第 {r.sequence} 版。" if hasattr(r, "sequence")
-                                      else "已回退到上一版目录。")
+            self.report_label.setText(f"已回退：从第 {r.from_sequence} 版回到第 {r.to_sequence} 版。")
             self.win.catalogue_changed()
             self._show_current()
 
@@ -299,8 +326,10 @@ class StaffScreen(Screen):
         keys = trusted_keys(self.win.data_dir)
         if not keys:
             self.keys_box.addWidget(label("本机还没有信任任何公钥。"))
+        demo = _demo_fingerprint()
         for fp in sorted(keys):
-            self.keys_box.addLayout(row(label(f"指纹 {fp}"),
+            what = "　演示公钥：只用于演示目录，正式使用前请删除" if fp == demo else ""
+            self.keys_box.addLayout(row(label(f"指纹 {fp}{what}"),
                                         button("删除", lambda _c=False, f=fp: self.remove_key(f))))
         clear_layout(self.stick_keys_box)
         pubs = [p for s in self.sticks() for p in sorted(s.rglob("*.pub"))[:20]]
@@ -311,6 +340,9 @@ class StaffScreen(Screen):
                 fp = fingerprint_file(pub)
             except Exception:  # noqa: BLE001 - not a key: say so
                 self.stick_keys_box.addWidget(label(f"{pub.name}：不是有效的公钥文件", "muted"))
+                continue
+            if fp in keys:
+                self.stick_keys_box.addWidget(label(f"{pub.name}　指纹 {fp}　已安装"))
                 continue
             self.stick_keys_box.addLayout(row(label(f"{pub.name}　指纹 {fp}"),
                                               button("核对无误，安装", lambda _c=False, p=pub: self.install_key(p))))
@@ -332,11 +364,12 @@ class StaffScreen(Screen):
         remove_key(self.win.data_dir, fp)
         self.keys_msg.setText(f"已删除指纹为 {fp} 的公钥。")
         self.refresh_keys()
+        self._show_current()  # the demo-key warning goes with the key
 
     # 使用统计 -------------------------------------------------------------------------------
     def _build_export(self) -> None:
         lay = self.tab["export"]
-        lay.addWidget(label("把使用统计导出到U盘：按日期和领域的搜索次数、热门搜索词、没能回答的问题、"
+        lay.addWidget(label("把使用统计导出到U盘：按日期和领域的搜索次数、热门搜索词、提问结果统计、没能回答的问题、"
                             "回答评价、打印页数。只有日期、领域和次数，不含任何个人信息。"))
         self.export_btn = button("导出到U盘", lambda _c=False: self.export(), "primary")
         lay.addLayout(row(self.export_btn))

@@ -291,3 +291,26 @@ def test_cli_refusal_exit_1_chinese_stderr(tmp_path, keys, kiosk):
     assert r.returncode == 1
     assert "不比本机目录" in r.stderr and "Traceback" not in r.stderr
     assert snapshot(dd) == before
+
+
+def test_keygen_never_overwrites_a_key(tmp_path):
+    """A second keygen with the same name would cut off every kiosk that trusts the first key."""
+    assert run_cli("keygen", str(tmp_path / "county")).returncode == 0
+    before = (tmp_path / "county.key").read_bytes(), (tmp_path / "county.pub").read_bytes()
+    r = run_cli("keygen", str(tmp_path / "county"))
+    assert r.returncode == 1 and "已经存在" in r.stderr
+    assert ((tmp_path / "county.key").read_bytes(), (tmp_path / "county.pub").read_bytes()) == before
+
+
+@pytest.mark.parametrize("stray", ["county.key", "files/county.key", "logs/catalog.log", "notes.txt"])
+def test_pack_refuses_files_that_are_not_package_content(tmp_path, keys, stray):
+    """A private key or a log left in the source folder must not ship to every township."""
+    from pkgtools import write_source
+
+    src = write_source(tmp_path / "src", records(3), extra_files={stray: b"secret"})
+    out = tmp_path / "out.zip"
+    r = run_cli("pack", str(src), str(out), "--key", str(keys.key))
+    assert r.returncode == 1 and "不属于更新包的文件" in r.stderr and stray in r.stderr
+    assert not out.exists()
+    (src / stray).unlink()
+    assert run_cli("pack", str(src), str(out), "--key", str(keys.key)).returncode == 0

@@ -42,6 +42,7 @@ def test_a_good_package_is_described_and_applies(tmp_path, keys):
     assert snapshot(dd) == before  # a dry run: nothing on the kiosk changed
     text = describe(info)
     assert "第 2 版" in text and "文件 5" in text and "可信" in text
+    assert info.signer in text and "文件：v2.zip" in text  # which file, signed by which key
 
 
 def test_what_does_not_apply_says_why(tmp_path, keys):
@@ -59,7 +60,9 @@ def test_what_does_not_apply_says_why(tmp_path, keys):
     assert infos["stranger.zip"].signature.startswith("签名人不在") and infos["stranger.zip"].counts
     assert infos["unsigned.zip"].signature == "未签名"
     assert infos["broken.zip"].reason  # a truncated zip (a stick pulled mid-copy) says so
-    assert all(i.reason.endswith("不能导入。") for i in (infos["old.zip"], infos["stranger.zip"], infos["unsigned.zip"]))
+    for i in infos.values():  # the screen puts 不能导入： before it: the reason does not repeat it
+        assert "不能导入" not in i.reason and "已拒绝导入" not in i.reason, i.reason
+    assert describe(infos["broken.zip"]) == "无法读取的更新包：broken.zip"  # not "第 None 版"
     assert snapshot(dd) == before
 
 

@@ -160,6 +160,27 @@ def test_portrait_elder_screens_fit_1080_wide(qtbot, win):
     assert win.minimumSizeHint().width() <= 1080
 
 
+def test_landscape_elder_screens_fit_1080_high(qtbot, win):
+    """Nothing forces the window taller than a landscape screen: not the keyboard on the home
+    screen, not a hidden page (the stack sizes by the page on show), not the staff settings with
+    their keyboard open (the staff tabs scroll)."""
+    win.home.search.open_keyboard()
+    win.home.search.keyboard.type_letters("dibao")
+    qtbot.wait(300)
+    assert win.minimumSizeHint().height() <= 1080, win.minimumSizeHint()
+    win.home.search.reset()
+    win.enter_staff()
+    staff = win.staff_screen
+    staff.show_tab("settings")
+    staff.keyboard.show()
+    qtbot.wait(300)
+    assert win.minimumSizeHint().height() <= 1080, ("staff settings", win.minimumSizeHint())
+    win.leave_staff()
+    qtbot.wait(300)  # the staff page, still the tallest, is hidden again: it no longer counts
+    assert win.minimumSizeHint().height() <= 1080
+    assert win.height() <= 1080
+
+
 def test_long_text_has_one_and_a_half_line_spacing(qtbot, win):
     """Measured: a wrapped answer is at least 1.5 lines of its font per line."""
     win.show_faq("faq-hukou-newborn")

@@ -130,7 +130,7 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     qtbot.waitUntil(lambda: "第 2 版" in win.info.text(), timeout=20000)  # the kiosk serves it
     assert not win.progress.isVisible()
     qtbot.mouseClick(staff.rollback_btn, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已回退" in staff.report_label.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "已回退：从第 2 版回到第 1 版" in staff.report_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: "第 1 版" in win.info.text(), timeout=20000)
 
 
@@ -335,3 +335,23 @@ def test_staff_can_stop_an_apply(qtbot, setup, monkeypatch):
     data_dir = setup[0]
     assert status(data_dir).sequence == 1 and not data_dir.interrupted()
     apply_again(qtbot, monkeypatch, win, staff, data_dir)
+
+
+def test_a_trusted_demo_key_is_named_and_warned_about(qtbot, setup):
+    """The demo's private key is public (tools/demo-signing.key): a kiosk that still trusts the
+    demo key after the demo accepts packages anyone can sign. Staff see it named, and warned."""
+    from catalog.trust import install_key, trusted_keys
+    from kiosk.bootstrap import DEMO_KEY
+    from kiosk.screens.staff import DEMO_KEY_WARNING, _demo_fingerprint
+
+    data_dir, stick = setup
+    install_key(data_dir, DEMO_KEY)  # what the demo import with --trust leaves behind
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    assert DEMO_KEY_WARNING.strip() in staff.current_label.text()
+    staff.show_tab("keys")
+    qtbot.waitUntil(lambda: "演示公钥" in texts(staff), timeout=5000)
+    demo = _demo_fingerprint()
+    staff.remove_key(demo)
+    assert demo not in trusted_keys(data_dir) and "演示公钥" not in staff.current_label.text()
