@@ -7,6 +7,7 @@ or one JSON object with ``--json``. Exit codes: 0 success, 1 refused (reason on 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
@@ -31,7 +32,8 @@ def _setup_logging(data_dir: DataDir | None) -> None:
     try:
         data_dir.logs.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(data_dir.logs / "catalog.log", encoding="utf-8")
-    except OSError:
+    except OSError:  # the command itself will say what is wrong with the folder
+        root.addHandler(logging.NullHandler())
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -78,7 +80,7 @@ def cmd_status(args, data_dir: DataDir) -> int:
         _print_json(st.to_json())
         return 0
     if st.sequence is None:
-        print("本机还没有目录。请导入目录更新包：python -m catalog import 更新包.zip")
+        print(f"本机还没有目录（数据目录：{data_dir.root}）。请导入目录更新包：python -m catalog import 更新包.zip")
         return 0
     print(f"目录：{st.publisher}（{st.region}）第 {st.sequence} 版，导入于 {st.applied_at}")
     print(f"领域 {st.domains} 个，目录事项 {st.items} 条，文件 {st.documents} 份，问答 {st.faqs} 条")
@@ -344,15 +346,34 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir(args.data_dir) if args.data_dir else DataDir()
     if args.needs_data:
         _setup_logging(data_dir)
+    else:  # no log file for keygen/fingerprint/pack: and no "refused: …" line from logging's fallback
+        logging.getLogger("catalog").addHandler(logging.NullHandler())
     try:
         return args.func(args, data_dir)
-    except CatalogError as exc:
-        log.warning("refused: %s (%s)", exc.message, exc.detail)
-        if getattr(args, "progress", False):  # a reading parent tells this from other stderr output
-            print(json.dumps({"error": exc.message, "detail": exc.detail}, ensure_ascii=False),
-                  file=sys.stderr)
-        else:
-            print(exc.message, file=sys.stderr)
-        return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path that cannot be read or written: a person's mistake, said plainly
+        return _refused(args, CatalogError(_os_message(exc), repr(exc)))
+    except CatalogError as exc:
+        return _refused(args, exc)
+
+
+_OS_REASONS = {errno.ENOENT: "找不到这个文件或文件夹", errno.ENOTDIR: "路径中有一项不是文件夹",
+               errno.EISDIR: "这是一个文件夹，不是文件", errno.EACCES: "没有权限",
+               errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘是只读的"}
+
+
+def _os_message(exc: OSError) -> str:
+    name = str(exc.filename or "文件").removesuffix(".part")
+    reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    return f"无法读写 {name}：{reason}。请检查路径后重试。"
+
+
+def _refused(args, exc: CatalogError) -> int:
+    log.warning("refused: %s (%s)", exc.message, exc.detail)
+    if getattr(args, "progress", False):  # a reading parent tells this from other stderr output
+        print(json.dumps({"error": exc.message, "detail": exc.detail}, ensure_ascii=False),
+              file=sys.stderr)
+    else:
+        print(exc.message, file=sys.stderr)
+    return 1

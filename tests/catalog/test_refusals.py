@@ -314,3 +314,22 @@ def test_pack_refuses_files_that_are_not_package_content(tmp_path, keys, stray):
     assert not out.exists()
     (src / stray).unlink()
     assert run_cli("pack", str(src), str(out), "--key", str(keys.key)).returncode == 0
+
+
+def test_bad_paths_get_a_plain_message_not_a_traceback(tmp_path, keys):
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "v1", records(3), key=keys.key), trust=[keys.pub])
+    doc = records(3)["document"][0]["id"]
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    cases = [
+        (("--data-dir", str(dd), "search", "--batch", str(tmp_path / "missing.txt"), "--json"), "找不到"),
+        (("--data-dir", str(dd), "extract", doc, "-o", str(tmp_path / "no" / "x.pdf")), "找不到"),
+        (("--data-dir", str(not_a_dir), "status"), "不是文件夹"),
+        (("fingerprint", str(tmp_path / "missing.pub")), "无法读取公钥文件"),
+    ]
+    for args, words in cases:
+        r = run_cli(*args)
+        assert r.returncode == 1, (args, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+        assert "refused:" not in r.stderr, r.stderr  # only the sentence for people
