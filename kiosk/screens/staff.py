@@ -105,6 +105,7 @@ class StaffScreen(Screen):
         self.top.addLayout(tabs)
         self.layout().insertWidget(2, self.pages, 1)
         self.tab = {}
+        self.areas: dict[str, QScrollArea] = {}
         for name in ("sync", "keys", "export", "settings", "quit"):
             w = QWidget()
             lay = QVBoxLayout(w)
@@ -116,6 +117,7 @@ class StaffScreen(Screen):
             area.setWidget(w)
             make_kinetic(area)
             self.pages.addWidget(area)
+            self.areas[name] = area
         self.status = label("", "heading")
         self.applying = False
         self._job = None  # the running apply
@@ -419,7 +421,7 @@ class StaffScreen(Screen):
         # typing on the screen's own keyboard (a kiosk has no physical one): tap a field
         from kiosk.widgets.keyboard import PinyinKeyboard
 
-        self.keyboard = PinyinKeyboard()
+        self.keyboard = PinyinKeyboard(submit_label="完成", symbols=True)
         self.bottom.addWidget(self.keyboard)
         self.keyboard.hide()
         self.keyboard.submitted.connect(self.keyboard.hide)
@@ -433,6 +435,9 @@ class StaffScreen(Screen):
             self.keyboard.set_target(obj)
             self.keyboard.show()
             obj.setFocus()
+            # the keyboard takes most of the screen (长辈模式 above all): keep the field in view
+            area = self.areas["settings"]
+            QTimer.singleShot(0, area, lambda: area.ensureWidgetVisible(obj, 0, 60))
         return False
 
     def apply_theme(self, theme) -> None:

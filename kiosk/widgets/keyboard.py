@@ -29,6 +29,9 @@ log = logging.getLogger("kiosk")
 
 LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 DIGITS = "1234567890"
+# An extra row for forms (the staff settings: a help line with its punctuation, a printer's name,
+# file:/path.pdf); the citizens' search has no use for it and keeps its size.
+SYMBOLS = ("，", "。", "：", "（", "）", "-", "_", "/", ".", ":")
 PINYIN_PADDING = 8
 COLUMNS = 20  # half-key columns: a letter spans 2, the middle row is offset by 1
 
@@ -92,7 +95,8 @@ class PinyinKeyboard(QWidget):
     submitted = Signal()          # 确定/搜索 tapped (after the pinyin buffer was inserted)
 
     def __init__(self, candidate_source: Callable[[str], list[str]] | None = None,
-                 theme: Theme = NORMAL, parent: QWidget | None = None, *, submit_label: str = "搜索"):
+                 theme: Theme = NORMAL, parent: QWidget | None = None, *, submit_label: str = "搜索",
+                 symbols: bool = False):
         super().__init__(parent)
         self.setObjectName("pinyinKeyboard")
         self.setAttribute(Qt.WA_StyledBackground, True)
@@ -166,6 +170,9 @@ class PinyinKeyboard(QWidget):
         self._add(grid, self.mode_key, 4, 0, 4, self._toggle_mode)
         self._add(grid, Key("空格", "space", "fn"), 4, 4, 10, self._space)
         self._add(grid, Key(submit_label, "submit", "submit"), 4, 14, 6, self._submit)
+        if symbols:
+            for c, sym in enumerate(SYMBOLS):
+                self._add(grid, Key(sym, f"sym{c}", "digit"), 5, 2 * c, 2, lambda _=False, x=sym: self._digit(x))
         for c in range(COLUMNS):
             grid.setColumnStretch(c, 1)
         box.addLayout(grid)

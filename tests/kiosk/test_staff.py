@@ -230,6 +230,23 @@ def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
     qtbot.waitUntil(lambda: any(b.text() == "乡" for b in staff.keyboard.candidate_buttons()), timeout=5000)
     qtbot.mouseClick(next(b for b in staff.keyboard.candidate_buttons() if b.text() == "乡"), Qt.LeftButton)
     assert box.text() == "乡"
+    # a printer written as a file, which needs : / . and _ (the form keyboard's symbol row)
+    printer = staff.fields["printer"]
+    printer.clear()
+    qtbot.mouseClick(printer, Qt.LeftButton)
+    view = staff.areas["settings"].viewport()
+
+    def in_view():  # the field being typed into stays above the keyboard
+        top = printer.mapTo(view, printer.rect().topLeft()).y()
+        return 0 <= top and top + printer.height() <= view.height()
+
+    qtbot.waitUntil(in_view, timeout=3000)
+    qtbot.mouseClick(staff.keyboard.mode_key, Qt.LeftButton)  # 英: letters go in as typed
+    keys = {k.text(): k for k in staff.keyboard.findChildren(type(staff.keyboard.key("a")))}
+    for ch in "file:/x_1.pdf":
+        qtbot.mouseClick(keys[ch], Qt.LeftButton)
+    assert printer.text() == "file:/x_1.pdf"
+    assert keys["完成"].isVisible() and "搜索" not in keys
 
 
 def test_an_apply_failing_while_indexing_says_so_and_keeps_the_catalogue(qtbot, setup, monkeypatch):
