@@ -350,12 +350,14 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                 pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned)
                 before = {t: current.record_hashes(t) for t in RECORD_TYPES} if current else {}
                 previous_meta = current.meta() if current else None
+                previous_history = current.history() if current else []
             finally:
                 if current is not None:
                     current.close()
             checkpoint("verified")
             try:
-                report = _apply(data_dir, pkg, package, before, previous_meta, report_progress)
+                report = _apply(data_dir, pkg, package, before, previous_meta, report_progress,
+                                previous_history)
             except CatalogError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a store, indexer or disk failure of any kind
@@ -385,7 +387,8 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
 
 
 def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: dict,
-           previous_meta: dict | None, progress: Progress) -> ImportReport:
+           previous_meta: dict | None, progress: Progress,
+           previous_history: list[dict] | None = None) -> ImportReport:
     ptr = data_dir.pointer()
     old_gen = data_dir.generation_path(ptr.generation) if ptr.generation else None
     build = data_dir.new_build_dir()
@@ -425,6 +428,9 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
                            unsigned=pkg.signer is None, signer=pkg.signer,
                            package_sha256=pkg.sha256, engine=engine_name)
             counts = store.counts()
+            if not delta:  # a full package starts a new store: the kiosk's history goes with it, so
+                for row in previous_history or []:  # an older package of any publisher stays refused
+                    store.add_history(row)
             store.add_history({"sequence": m["sequence"], "publisher": m["publisher"],
                                "region": m["region"], "kind": m["kind"],
                                "base_sequence": m.get("base_sequence"), "created": m.get("created"),

@@ -333,3 +333,19 @@ def test_bad_paths_get_a_plain_message_not_a_traceback(tmp_path, keys):
         assert r.returncode == 1, (args, r.stderr)
         assert words in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
         assert "refused:" not in r.stderr, r.stderr  # only the sentence for people
+
+
+def test_an_older_package_stays_refused_after_a_change_of_publisher(tmp_path, keys):
+    """County A v1, v2; then county B's full catalogue; A's old v2 (a stale stick) must not
+    come back: the kiosk's history goes with every full package, not only the live one's."""
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "a1", records(3), key=keys.key), trust=[keys.pub])
+    a2 = build(tmp_path, "a2", records(4), key=keys.key, sequence=2)
+    import_package(dd, a2)
+    import_package(dd, build(tmp_path, "b1", records(3), key=keys.key, publisher="另一县政务公开办"))
+    before = snapshot(dd)
+    with pytest.raises(PackageRefused) as err:
+        import_package(dd, a2)
+    assert "曾导入的该单位目录（第 2 版）" in err.value.message
+    assert snapshot(dd) == before
+    assert import_package(dd, build(tmp_path, "a3", records(5), key=keys.key, sequence=3)).sequence == 3
