@@ -82,7 +82,8 @@ def cmd_status(args, data_dir: DataDir) -> int:
     if st.sequence is None:
         print(f"本机还没有目录（数据目录：{data_dir.root}）。请导入目录更新包：python -m catalog import 更新包.zip")
         return 0
-    print(f"目录：{st.publisher}（{st.region}）第 {st.sequence} 版，导入于 {st.applied_at}")
+    applied = (st.applied_at or "")[:16].replace("T", " ")  # 2026-11-22 12:07, the kiosk's clock
+    print(f"目录：{st.publisher}（{st.region}）第 {st.sequence} 版，导入于 {applied}")
     print(f"领域 {st.domains} 个，目录事项 {st.items} 条，文件 {st.documents} 份，问答 {st.faqs} 条")
     print(f"上一版：{'第 %d 版（可回退）' % st.previous_sequence if st.previous_sequence else '无'}")
     print(f"签名：{'未签名（测试用）' if st.unsigned else '已验证，公钥指纹 ' + (st.signer or '')}")
@@ -163,7 +164,8 @@ def cmd_ask(args, data_dir: DataDir) -> int:
         if args.json:
             _print_json(result.to_json())
             return 0
-        print(f"{STATUS_WORDS[result.status]}（把握 {result.confidence:.0%}，用时 {result.took_ms:.0f} 毫秒）")
+        sure = "" if result.status == "out_of_scope" else f"把握 {result.confidence:.0%}，"
+        print(f"{STATUS_WORDS[result.status]}（{sure}用时 {result.took_ms:.0f} 毫秒）")
         if result.status == "out_of_scope":
             print("请换个说法，或向工作人员咨询。")
             return 0
@@ -266,8 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("import", help="导入目录更新包")
     sp.add_argument("package")
-    sp.add_argument("--trust", action="append", default=[], metavar="PUBKEY_FILE")
-    sp.add_argument("--allow-unsigned", action="store_true")
+    sp.add_argument("--trust", action="append", default=[], metavar="PUBKEY_FILE",
+                    help="信任这个公钥后再导入（导入成功后它一直留在本机的信任列表中，可重复给出）")
+    sp.add_argument("--allow-unsigned", action="store_true", help="接受未签名的更新包（仅供测试）")
     sp.add_argument("--progress", action="store_true",
                     help="把进度和拒绝原因按 JSON 行写到标准错误（供查询机在后台导入时读取）")
     json_flag(sp)
