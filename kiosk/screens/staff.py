@@ -5,6 +5,7 @@ publisher keys, the usage export, and the kiosk's settings. Every step is a call
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,7 @@ DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是
                     "正式使用前，请在“信任的公钥”里删除它。")
 
 
+@functools.cache  # a file of the build: read once, not on every refresh of the staff screen
 def _demo_fingerprint() -> str | None:
     from catalog.signing import fingerprint_file
     from kiosk.bootstrap import DEMO_KEY

@@ -7,12 +7,10 @@ import pytest
 from PySide6.QtGui import QTextBlockFormat
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from catalog.datadir import DataDir
-from catalog.packages import import_package
 from kiosk import theme as th
 from kiosk.settings import Settings
 from kiosk.theme import ELDER
-from pkgtools import build, records
+from pkgtools import records
 
 
 def luminance(hex_colour: str) -> float:
@@ -46,13 +44,6 @@ def elder_text_pairs():
 def test_every_elder_text_pair_reaches_7_to_1(name):
     fg, bg = elder_text_pairs()[name]
     assert contrast(fg, bg) >= 7.0, (name, round(contrast(fg, bg), 2))
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory, keys):
-    tmp = tmp_path_factory.mktemp("elder")
-    import_package(tmp / "data", build(tmp, "v", records(25), key=keys.key), trust=[keys.pub])
-    return DataDir(tmp / "data")
 
 
 @pytest.fixture

@@ -11,14 +11,12 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from catalog.datadir import DataDir
-from catalog.packages import import_package
 from kiosk import tasks
 from kiosk.settings import Settings
 from kiosk.speech import engine
 from kiosk.speech.normalize import split_sentences
 from kiosk.speech.reader import Reader
-from pkgtools import REPO, build, records
+from pkgtools import REPO, records
 
 pytestmark = pytest.mark.skipif(not engine.available(), reason="espeak-ng is not installed")
 SINK = "kiosk_test_sink"
@@ -184,13 +182,6 @@ def test_first_sentence_starts_fast(qtbot, null_sink):
 
 
 # in the kiosk ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def data(tmp_path_factory, keys):
-    tmp = tmp_path_factory.mktemp("speech")
-    import_package(tmp / "data", build(tmp, "v", records(25), key=keys.key), trust=[keys.pub])
-    return DataDir(tmp / "data")
-
-
 @pytest.fixture
 def win(qtbot, data, null_sink):
     from kiosk.window import MainWindow

@@ -1,25 +1,15 @@
 """The kiosk window driven through its real widgets on a real catalogue: search, open a result,
 open a domain and an item, back and home; idle reset; lockdown; the staff PIN gate."""
 
-import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from catalog.datadir import DataDir
-from catalog.packages import import_package
 from kiosk import tasks
 from kiosk.settings import Settings
 from kiosk.window import MainWindow
-from pkgtools import build, records
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory, keys):
-    tmp = tmp_path_factory.mktemp("kiosk")
-    dd = tmp / "data"
-    import_package(dd, build(tmp, "v", records(25), key=keys.key), trust=[keys.pub])
-    return DataDir(dd)
+from pkgtools import records
 
 
 def make_window(qtbot, data, **settings):
