@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from catalog.datadir import DataDir
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, PackageRefused
 from catalog.model import Changes, ImportReport
 
 log = logging.getLogger(__name__)
@@ -59,18 +59,23 @@ def import_in_child(
     allow_unsigned: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     started: Callable[[subprocess.Popen], None] | None = None,
+    confirm: frozenset[str] | set[str] | tuple = (),
 ) -> ImportReport:
     """Import ``package`` into ``data_dir`` in a child process and return its report. Blocks (call it
     off the GUI thread); ``progress(stage, done, total)`` is called from a reader thread and
     ``started(proc)`` once the child runs (to stop it: ``proc.kill()``, which is safe at any
-    moment). Raises CatalogError with the plain-Chinese reason when the package is refused or the
+    moment). ``confirm`` holds the staff confirmations given (catalog.packages.CONFIRMATIONS).
+    Raises PackageRefused (with what it ``needs``) when the package is refused, CatalogError when the
     child dies before its switch; a child that dies after it still returns the (new) report."""
+    from catalog.packages import CONFIRMATIONS
+
     cmd = [*child_command(), "--data-dir", str(data_dir.root), "import", str(package),
            "--json", "--progress"]
     for key in trust or []:
         cmd += ["--trust", str(key)]
     if allow_unsigned:
         cmd.append("--allow-unsigned")
+    cmd += [CONFIRMATIONS[c] for c in sorted(confirm)]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     flags = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     before = data_dir.pointer().generation
@@ -111,7 +116,9 @@ def import_in_child(
         except (TypeError, ValueError, KeyError) as exc:
             log.warning("import report not understood: %r", exc)
     if refusal and proc.returncode != 0:
-        raise CatalogError(str(refusal[-1]["error"]), str(refusal[-1].get("detail", "")))
+        needs = refusal[-1].get("needs")
+        raise PackageRefused(str(refusal[-1]["error"]), str(refusal[-1].get("detail", "")),
+                             needs if needs in CONFIRMATIONS else None)
     log.warning("import child exited with %s; stderr tail: %s", proc.returncode, list(other)[-5:])
     if data_dir.pointer().generation not in (None, before):
         # It switched, then died (or its report was lost): the update is done and live.

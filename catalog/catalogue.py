@@ -148,9 +148,14 @@ class Catalog:
 def status(data_dir: DataDir | Path | str) -> Status:
     """Which catalogue the kiosk serves (all zeros and nulls for an empty data folder)."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    from catalog.trust import keys
+
     ptr = data_dir.pointer()
+    trusted = [k.to_json() for k in keys(data_dir).values()]
+    demo = any(k["demo"] for k in trusted)
     if ptr.generation is None:
-        return Status(None, None, None, None, 0, 0, 0, 0, None, False, configured())
+        return Status(None, None, None, None, 0, 0, 0, 0, None, False, configured(),
+                      trusted_keys=trusted, demo_key_trusted=demo)
     store = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db", check_version=False)
     try:
         meta, counts = store.meta(), store.counts()
@@ -170,4 +175,5 @@ def status(data_dir: DataDir | Path | str) -> Status:
         applied_at=meta.get("applied_at"), domains=counts["domains"], items=counts["items"],
         documents=counts["documents"], faqs=counts["faqs"], previous_sequence=previous,
         unsigned=bool(meta.get("unsigned")), engine=meta.get("engine") or "whoosh",
-        created=meta.get("created"), signer=meta.get("signer"))
+        created=meta.get("created"), signer=meta.get("signer"), trusted_keys=trusted,
+        demo_key_trusted=demo)

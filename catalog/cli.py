@@ -57,8 +57,10 @@ def cmd_import(args, data_dir: DataDir) -> int:
             print(STAGES.get(stage, stage) + "…", file=sys.stderr)
             last[0] = stage
 
+    confirm = {name for name, flag in (("change_publisher", args.change_publisher),
+                                       ("sequence_jump", args.allow_sequence_jump)) if flag}
     report = import_package(data_dir, Path(args.package), trust=[Path(p) for p in args.trust],
-                            allow_unsigned=args.allow_unsigned, progress=progress)
+                            allow_unsigned=args.allow_unsigned, progress=progress, confirm=confirm)
     if args.json:
         _print_json(report.to_json())
         return 0
@@ -66,6 +68,10 @@ def cmd_import(args, data_dir: DataDir) -> int:
           f"{'完整包' if report.kind == 'full' else '增量包'}，用时 {report.took_s:.1f} 秒。")
     if report.unsigned:
         print("注意：这是未签名的更新包（--allow-unsigned）。")
+    if report.replaced_publisher:
+        print(f"本机目录已从“{report.replaced_publisher}”改为“{report.publisher}”（已记入导入历史）。")
+    if report.demo_key_retired:
+        print("演示公钥已自动停用：本机不再接受演示签名的更新包。")
     labels = {"domain": "领域", "item": "目录事项", "document": "文件", "faq": "问答"}
     for rtype, ch in report.changes.items():
         print(f"  {labels[rtype]}：新增 {len(ch.added)}，修改 {len(ch.changed)}，删除 {len(ch.removed)}")
@@ -88,6 +94,55 @@ def cmd_status(args, data_dir: DataDir) -> int:
     print(f"上一版：{'第 %d 版（可回退）' % st.previous_sequence if st.previous_sequence else '无'}")
     print(f"签名：{'未签名（测试用）' if st.unsigned else '已验证，公钥指纹 ' + (st.signer or '')}")
     print(f"检索引擎：{st.engine}")
+    _print_keys(st.trusted_keys)
+    if st.demo_key_trusted:
+        print("注意：本机仍信任演示公钥（私钥是公开的），导入正式目录后它会自动停用。")
+    return 0
+
+
+def _print_keys(keys: list[dict]) -> None:
+    if not keys:
+        print("信任的公钥：无")
+    for k in keys:
+        pubs = "、".join(k["publishers"]) or "（没有指定发布单位，不能签名任何目录）"
+        print(f"信任的公钥：{k['fingerprint']}{'（演示公钥）' if k['demo'] else ''}，可签名：{pubs}")
+
+
+def cmd_trust(args, data_dir: DataDir) -> int:
+    from catalog import trust
+
+    if args.action in ("add", "remove") and not args.key:
+        print("请给出公钥文件（add）或公钥指纹（remove）。", file=sys.stderr)
+        return 2
+    if args.action == "add":
+        if not args.publisher:
+            print("请用 --publisher 给出这把公钥可以签名的发布单位（与更新包清单中的 publisher 完全一致）。",
+                  file=sys.stderr)
+            return 2
+        with data_dir.import_lock():
+            fp = trust.install_key(data_dir, Path(args.key), args.publisher)
+        key = trust.keys(data_dir)[fp]
+        if args.json:
+            _print_json(key.to_json())
+        else:
+            print(f"已信任公钥 {fp}，可签名：{'、'.join(key.publishers)}")
+        return 0
+    if args.action == "remove":
+        only = args.publisher[0] if args.publisher else None
+        with data_dir.import_lock():
+            trust.remove_key(data_dir, args.key, only)
+        if args.json:
+            _print_json({"removed": args.key, "publisher": only})
+        elif only:
+            print(f"公钥 {args.key} 不再被信任用于“{only}”。")
+        else:
+            print(f"已删除公钥 {args.key}。")
+        return 0
+    keys = [k.to_json() for k in trust.keys(data_dir).values()]
+    if args.json:
+        _print_json({"keys": keys, "demo_retired": trust.demo_retired(data_dir)})
+    else:
+        _print_keys(keys)
     return 0
 
 
@@ -273,8 +328,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--allow-unsigned", action="store_true", help="接受未签名的更新包（仅供测试）")
     sp.add_argument("--progress", action="store_true",
                     help="把进度和拒绝原因按 JSON 行写到标准错误（供查询机在后台导入时读取）")
+    sp.add_argument("--change-publisher", action="store_true",
+                    help="确认改用另一个发布单位的目录（本机目录来自别的单位时需要；会记入导入历史）")
+    sp.add_argument("--allow-sequence-jump", action="store_true",
+                    help=f"确认接受版本号一次增加超过 {settings.MAX_SEQUENCE_STEP} 的更新包")
     json_flag(sp)
     sp.set_defaults(func=cmd_import, needs_data=True)
+
+    sp = sub.add_parser("trust", help="信任的公钥：add / list / remove")
+    sp.add_argument("action", choices=("add", "list", "remove"))
+    sp.add_argument("key", nargs="?", metavar="PUBKEY_FILE|FINGERPRINT",
+                    help="add：公钥文件；remove：公钥指纹")
+    sp.add_argument("--publisher", action="append", default=[], metavar="NAME",
+                    help="add：这把公钥可以签名的发布单位（可重复）；remove：只取消它对这个单位的信任")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_trust, needs_data=True)
 
     sp = sub.add_parser("status", help="本机目录的版本与数量")
     json_flag(sp)
@@ -375,8 +443,8 @@ def _os_message(exc: OSError) -> str:
 def _refused(args, exc: CatalogError) -> int:
     log.warning("refused: %s (%s)", exc.message, exc.detail)
     if getattr(args, "progress", False):  # a reading parent tells this from other stderr output
-        print(json.dumps({"error": exc.message, "detail": exc.detail}, ensure_ascii=False),
-              file=sys.stderr)
+        print(json.dumps({"error": exc.message, "detail": exc.detail,
+                          "needs": getattr(exc, "needs", None)}, ensure_ascii=False), file=sys.stderr)
     else:
         print(exc.message, file=sys.stderr)
     return 1

@@ -24,7 +24,14 @@ class CatalogError(Exception):
 
 
 class PackageRefused(CatalogError):
-    """A catalogue package was refused; nothing on the kiosk changed."""
+    """A catalogue package was refused; nothing on the kiosk changed.
+
+    ``needs`` names the staff confirmation that would let it apply ("change_publisher",
+    "sequence_jump"), when a confirmation can; None when nothing can."""
+
+    def __init__(self, message: str, detail: str = "", needs: str | None = None):
+        super().__init__(message, detail)
+        self.needs = needs
 
 
 class NoCatalogue(CatalogError):

@@ -93,6 +93,9 @@ class Status:
     engine: str
     created: str | None = None
     signer: str | None = None
+    # the keys this kiosk trusts: [{"fingerprint", "publishers", "demo"}]
+    trusted_keys: list[dict[str, Any]] = field(default_factory=list)
+    demo_key_trusted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,6 +121,8 @@ class ImportReport:
     signer: str | None
     took_s: float
     changes: dict[str, Changes]
+    demo_key_retired: bool = False     # this import retired the demo key
+    replaced_publisher: str | None = None  # the publisher whose catalogue this one replaced
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

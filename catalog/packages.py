@@ -32,7 +32,8 @@ from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
 from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
 from catalog.store import SCHEMA_VERSION, OldSchema, Store
-from catalog.trust import install_key, trusted_keys
+from catalog.trust import (DEMO_PUBLIC_KEY, DEMO_PUBLISHER, TrustedKey, check_publisher_name,
+                           demo_usable, for_package, install_key, keys, retire_demo)
 
 log = logging.getLogger("catalog.packages")
 
@@ -72,6 +73,7 @@ class Package:
     terms: list[list[str]] | None
     attachments: list[str]
     sha256: str
+    confirmed: frozenset[str] = frozenset()  # the staff confirmations this package needed
 
     @property
     def sequence(self) -> int:
@@ -93,8 +95,13 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _refuse(msg: str, detail: str = "") -> PackageRefused:
-    return PackageRefused(f"{msg}已拒绝导入，目录没有任何改动。", detail or msg)
+def _refuse(msg: str, detail: str = "", needs: str | None = None) -> PackageRefused:
+    return PackageRefused(f"{msg}已拒绝导入，目录没有任何改动。", detail or msg, needs)
+
+
+# Staff confirmations that lift a refusal (``import --change-publisher`` / ``--allow-sequence-jump``,
+# or the staff screen's 确认 button).
+CONFIRMATIONS = {"change_publisher": "--change-publisher", "sequence_jump": "--allow-sequence-jump"}
 
 
 def read_manifest(raw: bytes) -> dict[str, Any]:
@@ -111,9 +118,16 @@ def read_manifest(raw: bytes) -> dict[str, Any]:
     for key in ("publisher", "region"):
         if not isinstance(m.get(key), str) or not m[key].strip():
             raise _refuse(f"更新包的清单缺少“{key}”。")
+    try:
+        check_publisher_name(m["publisher"])
+    except CatalogError as exc:
+        raise _refuse("更新包清单中的发布单位名称含有不可见字符或过长。", exc.detail) from None
     seq = m.get("sequence")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise _refuse("更新包的清单中版本号（sequence）无效。", f"sequence {seq!r}")
+    if seq > settings.MAX_SEQUENCE:
+        raise _refuse(f"更新包的版本号（第 {seq} 版）超出了允许的范围（最大 {settings.MAX_SEQUENCE}），"
+                      "可能是制作错误或伪造的更新包。", f"sequence {seq} > {settings.MAX_SEQUENCE}")
     if m.get("kind") not in ("full", "delta"):
         raise _refuse("更新包的清单中类型（kind）应为 full 或 delta。", f"kind {m.get('kind')!r}")
     if m["kind"] == "delta":
@@ -131,20 +145,38 @@ def read_manifest(raw: bytes) -> dict[str, Any]:
     return m
 
 
-def _check_signature(root: Path, raw_manifest: bytes, trusted: dict[str, bytes],
-                     allow_unsigned: bool) -> str | None:
+def _check_signature(root: Path, raw_manifest: bytes, manifest: dict[str, Any],
+                     trusted: dict[str, TrustedKey], allow_unsigned: bool,
+                     real_catalogue_seen: bool) -> str | None:
+    """The fingerprint of the trusted key that signed the manifest, which must be bound to the
+    manifest's publisher (None for an unsigned package accepted with --allow-unsigned)."""
     sig_path = root / "manifest.sig"
     if not sig_path.exists():
         if allow_unsigned:
             log.warning("accepting an unsigned package (--allow-unsigned)")
             return None
         raise _refuse("更新包没有签名（缺少 manifest.sig），无法确认来源。")
+    signature = sig_path.read_bytes()
+    demo_signed = verify(signature, raw_manifest, {"demo": DEMO_PUBLIC_KEY}) is not None
+    if demo_signed and not any(k.demo for k in trusted.values()):
+        raise _refuse("这个更新包是用演示公钥签名的。本机已经导入过正式目录，演示公钥已停用（演示私钥是公开的，"
+                      "任何人都能用它签名），不再接受演示签名的更新包。" if real_catalogue_seen else
+                      "这个更新包是用演示公钥签名的，而本机没有信任演示公钥。", "signed by the demo key")
     if not trusted:
         raise _refuse("本机还没有安装任何发布单位的公钥，无法验证更新包的签名。请先安装县级发布单位提供的公钥。")
-    signer = verify(sig_path.read_bytes(), raw_manifest, trusted)
+    signer = verify(signature, raw_manifest, {fp: k.raw for fp, k in trusted.items()})
     if signer is None:
         raise _refuse("更新包的签名验证失败：包可能被改动过，或签名者的公钥没有在本机安装。",
                       "signature does not verify against any trusted key")
+    key, publisher = trusted[signer], manifest["publisher"]
+    if not key.may_sign(publisher):
+        if key.demo:
+            raise _refuse(f"这个更新包用演示公钥签名，却自称来自“{publisher}”。演示公钥只能签名演示目录。",
+                          f"demo key signing for {publisher!r}")
+        allowed = "、".join(f"“{p}”" for p in key.publishers) or "（没有指定发布单位）"
+        raise _refuse(f"更新包自称来自“{publisher}”，但签名的公钥（指纹 {signer}）在本机只被信任用于"
+                      f"{allowed}，不能用来发布“{publisher}”的目录。如确属新的发布单位，请先在“信任的公钥”中"
+                      "为它安装公钥。", f"key {signer} not bound to {publisher!r}")
     return signer
 
 
@@ -245,39 +277,64 @@ def _check_references(pkg_records: dict, deleted: dict, current: Store | None, k
 
 
 def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | None,
-                    history: list[dict[str, Any]]) -> None:
+                    history: list[dict[str, Any]], confirm: frozenset[str] = frozenset()) -> None:
+    """Sequences only grow per publisher, and by at most MAX_SEQUENCE_STEP at a time without a
+    staff confirmation; a full package of another publisher replaces the catalogue only when
+    staff confirm it (moving off the demo catalogue needs none)."""
     seq, publisher = manifest["sequence"], manifest["publisher"]
     if current_meta is None:
         if manifest["kind"] == "delta":
             raise _refuse("这是增量更新包，本机还没有目录。请先导入完整目录更新包。")
         return
-    if publisher == current_meta.get("publisher"):
+    current_publisher = current_meta.get("publisher")
+    if publisher == current_publisher:
         have = current_meta["sequence"]
         if seq <= have:
             raise _refuse(f"更新包的版本（第 {seq} 版）不比本机目录（第 {have} 版）新，可能是旧包或重复导入。")
         if manifest["kind"] == "delta" and manifest["base_sequence"] != have:
             raise _refuse(f"这个增量更新包要求本机是第 {manifest['base_sequence']} 版，而本机是第 {have} 版。"
                           "请使用与本机版本相符的增量包，或导入完整目录更新包。")
+        _check_jump(seq, have, confirm)
         return
     if manifest["kind"] == "delta":
-        raise _refuse(f"这个增量更新包来自“{publisher}”，而本机目录来自“{current_meta.get('publisher')}”。"
+        raise _refuse(f"这个增量更新包来自“{publisher}”，而本机目录来自“{current_publisher}”。"
                       "请导入完整目录更新包。")
     seen = [h["sequence"] for h in history if h["publisher"] == publisher]
     if seen and seq <= max(seen):
         raise _refuse(f"更新包的版本（第 {seq} 版）不比本机曾导入的该单位目录（第 {max(seen)} 版）新。")
+    if current_publisher != DEMO_PUBLISHER and "change_publisher" not in confirm:
+        raise _refuse(f"这个更新包来自“{publisher}”，而本机目录来自“{current_publisher}”。改用另一个发布单位的目录"
+                      "须由工作人员确认（工作人员界面的“确认改用”，或命令行的 --change-publisher）。",
+                      f"publisher change {current_publisher!r} -> {publisher!r}", needs="change_publisher")
+    if seen:
+        _check_jump(seq, max(seen), confirm)
 
 
-def check_package(staged: Path, present: list[str], trusted: dict[str, bytes], current: Store | None,
-                  *, allow_unsigned: bool = False) -> Package:
-    """Check a staged package completely; raises PackageRefused with the reason."""
+def _check_jump(seq: int, last: int, confirm: frozenset[str]) -> None:
+    step = settings.MAX_SEQUENCE_STEP
+    if seq - last > step and "sequence_jump" not in confirm:
+        raise _refuse(f"更新包的版本号（第 {seq} 版）比本机上该单位的目录（第 {last} 版）大了 {seq - last}，"
+                      f"超过了一次允许的 {step}。这可能是制作错误或伪造的更新包：导入后，该单位正常的更新包"
+                      "都会因为“版本不够新”而被拒收。请与县政务公开办核对；确认无误时，由工作人员确认后导入"
+                      "（命令行的 --allow-sequence-jump）。",
+                      f"sequence jump {last} -> {seq}", needs="sequence_jump")
+
+
+def check_package(staged: Path, present: list[str], trusted: dict[str, TrustedKey],
+                  current: Store | None, *, allow_unsigned: bool = False,
+                  confirm: frozenset[str] | set[str] = frozenset()) -> Package:
+    """Check a staged package completely; raises PackageRefused with the reason (and, where a
+    staff confirmation in ``confirm`` would lift it, the confirmation it ``needs``)."""
     if "manifest.json" not in present:
         raise _refuse("更新包缺少清单文件 manifest.json。")
     raw = (staged / "manifest.json").read_bytes()
     manifest = read_manifest(raw)
-    signer = _check_signature(staged, raw, trusted, allow_unsigned)
+    history = current.history() if current is not None else []
+    real_seen = any(h["publisher"] != DEMO_PUBLISHER for h in history)
+    signer = _check_signature(staged, raw, manifest, trusted, allow_unsigned, real_seen)
     _check_files(staged, present, manifest)
     current_meta = current.meta() if current is not None else None
-    _check_sequence(manifest, current_meta, current.history() if current is not None else [])
+    _check_sequence(manifest, current_meta, history, frozenset(confirm))
     records, deleted, terms = _read_all(staged, manifest)
     attachments = [p for p in manifest["files"] if p.startswith("files/")]
     available = set(attachments)
@@ -288,7 +345,20 @@ def check_package(staged: Path, present: list[str], trusted: dict[str, bytes], c
                           for p in old_files.rglob("*") if p.is_file()}
     _check_references(records, deleted, current, manifest["kind"], available)
     return Package(staged, manifest, signer, records, deleted, terms, attachments,
-                   hashlib.sha256(raw).hexdigest())
+                   hashlib.sha256(raw).hexdigest(), _needed(manifest, current_meta, history, confirm))
+
+
+def _needed(manifest: dict[str, Any], current_meta: dict[str, Any] | None, history: list[dict],
+            confirm: frozenset[str]) -> frozenset[str]:
+    """Which of the confirmations given this package really needed (recorded in the history)."""
+    needed = set()
+    for one in confirm:
+        try:
+            _check_sequence(manifest, current_meta, history, confirm - {one})
+        except PackageRefused as exc:
+            if exc.needs == one:
+                needed.add(one)
+    return frozenset(needed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,12 +388,19 @@ def _open_current(data_dir: DataDir) -> Store | None:
 
 def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                    trust: list[Path] | tuple = (), allow_unsigned: bool = False,
-                   progress: Progress | None = None) -> ImportReport:
+                   progress: Progress | None = None,
+                   confirm: frozenset[str] | set[str] | tuple = ()) -> ImportReport:
     """Check ``package`` and make it the kiosk's catalogue, atomically.
 
-    ``trust`` public key files are trusted for this package and installed when it applies. Raises
+    ``trust`` public key files are trusted for this package and, when it applies, installed bound
+    to its publisher. ``confirm`` holds the staff confirmations given (CONFIRMATIONS). Raises
     PackageRefused (nothing changed, not even the trusted keys) with the reason in plain Chinese.
+    Once another publisher's catalogue applies, the demo key is retired for good.
     """
+    confirm = frozenset(confirm)
+    unknown = confirm - set(CONFIRMATIONS)
+    if unknown:
+        raise ValueError(f"unknown confirmations {sorted(unknown)}")
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
     started = time.monotonic()
     def report_progress(stage: str, done: int, total: int) -> None:
@@ -332,12 +409,15 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
             progress(stage, done, total)
 
     data_dir.ensure()
-    trusted = trusted_keys(data_dir)
-    for key in trust:
-        raw = load_public_raw(Path(key))
-        trusted[fingerprint(raw)] = raw
+    given = [for_package(Path(key)) for key in trust]
     with data_dir.import_lock():
         data_dir.collect_garbage()
+        trusted = keys(data_dir)
+        for key in given:
+            if key.demo and not demo_usable(data_dir):
+                raise _refuse("本机已经导入过正式目录，演示公钥已停用（演示私钥是公开的，任何人都能用它签名），"
+                              "不能再用 --trust 信任它。", "demo key retired")
+            trusted[key.fingerprint] = key
         staging = data_dir.root / f"staging-{uuid.uuid4().hex[:12]}"
         try:
             report_progress("copy", 0, 1)
@@ -347,7 +427,8 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
             report_progress("verify", 0, 1)
             current = _open_current(data_dir)
             try:
-                pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned)
+                pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned,
+                                    confirm=confirm)
                 before = {t: current.record_hashes(t) for t in RECORD_TYPES} if current else {}
                 previous_meta = current.meta() if current else None
                 previous_history = current.history() if current else []
@@ -372,12 +453,20 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                                        f"{kept}。", repr(exc)) from exc
                 raise CatalogError(f"建立新目录时出错，这次更新没有完成。{kept}；"
                                    "请重新导入，仍不成功请联系县政务公开办。", repr(exc)) from exc
-            # Keys named with --trust are kept only once their package applied.
+            # Keys named with --trust are kept only once their package applied, bound to its
+            # publisher; and once a real publisher's catalogue is live, the demo key goes.
+            publisher = pkg.manifest["publisher"]
             for key in trust:
                 try:
-                    log.info("trusted key %s from %s", install_key(data_dir, Path(key)), key)
+                    log.info("trusted key %s from %s for %s",
+                             install_key(data_dir, Path(key), [publisher]), key, publisher)
                 except (OSError, CatalogError) as exc:  # the catalogue is live already
                     log.error("applied, but key %s was not installed: %r", key, exc)
+            if publisher != DEMO_PUBLISHER:
+                try:
+                    report.demo_key_retired = retire_demo(data_dir)
+                except OSError as exc:  # keys() refuses the demo key anyway once this is live
+                    log.error("applied, but the demo key was not retired: %r", exc)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     report.took_s = round(time.monotonic() - started, 3)
@@ -431,12 +520,16 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             if not delta:  # a full package starts a new store: the kiosk's history goes with it, so
                 for row in previous_history or []:  # an older package of any publisher stays refused
                     store.add_history(row)
+            replaced = (previous_meta or {}).get("publisher")
             store.add_history({"sequence": m["sequence"], "publisher": m["publisher"],
                                "region": m["region"], "kind": m["kind"],
                                "base_sequence": m.get("base_sequence"), "created": m.get("created"),
                                "applied_at": applied_at, "sha256": pkg.sha256,
                                "signer": pkg.signer, "unsigned": int(pkg.signer is None),
-                               "counts": json.dumps(counts)})
+                               "counts": json.dumps(counts),
+                               # a change of publisher, and what staff confirmed, stay on record
+                               "replaces": replaced if replaced not in (None, m["publisher"]) else None,
+                               "confirmed": ",".join(sorted(pkg.confirmed)) or None})
         checkpoint("store-written")
         for rel in pkg.attachments:
             target = build / rel
@@ -492,7 +585,9 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
         sequence=pkg.sequence,
         previous_sequence=previous_meta["sequence"] if previous_meta else None,
         publisher=pkg.manifest["publisher"], region=pkg.manifest["region"], kind=pkg.kind,
-        unsigned=pkg.signer is None, signer=pkg.signer, took_s=0.0, changes=changes)
+        unsigned=pkg.signer is None, signer=pkg.signer, took_s=0.0, changes=changes,
+        replaced_publisher=(previous_meta or {}).get("publisher")
+        if (previous_meta or {}).get("publisher") not in (None, pkg.manifest["publisher"]) else None)
 
 
 def previous_faq_docs(before: dict[str, list[str]], pkg: Package) -> set[str]:
@@ -697,6 +792,9 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
     except (OSError, ValueError) as exc:
         raise CatalogError(f"无法读取 {source_dir}/manifest.json，它须给出 publisher 和 region。",
                            str(exc)) from exc
+    if not isinstance(src_manifest, dict):
+        raise CatalogError(f"{source_dir}/manifest.json 须是一个 JSON 对象，给出 publisher 和 region。")
+    check_publisher_name(src_manifest.get("publisher"))
     manifest = {k: v for k, v in src_manifest.items() if k not in ("files", "created", "base_sequence")}
     manifest["format"] = settings.PACKAGE_FORMAT
     manifest["format_version"] = settings.PACKAGE_FORMAT_VERSION
@@ -754,6 +852,8 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
                 data = (source_dir / rel).read_bytes()
                 if rel not in present or (base_root / rel).read_bytes() != data:
                     contents[rel] = data
+        if not 1 <= manifest["sequence"] <= settings.MAX_SEQUENCE:
+            raise CatalogError(f"版本号须在 1 到 {settings.MAX_SEQUENCE} 之间。")
         manifest["created"] = _created()
         manifest["files"] = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(contents.items())}
         raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")

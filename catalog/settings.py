@@ -6,6 +6,12 @@ APP_NAME = "gov-disclosure-kiosk"
 PACKAGE_FORMAT = "gov-disclosure-catalogue"
 PACKAGE_FORMAT_VERSION = 1
 
+# Sequences (README "Trust"): never above MAX_SEQUENCE; a package may be at most MAX_SEQUENCE_STEP
+# above the last one of its publisher on this kiosk unless staff confirm the jump, so that a
+# mistaken or forged 2^63-1 cannot make every later genuine package "not newer".
+MAX_SEQUENCE = 2**31 - 1
+MAX_SEQUENCE_STEP = 1000
+
 # Zip safety limits: a package is text plus a few attachments (forms, tables).
 ZIP_MAX_ENTRIES = 20_000
 ZIP_MAX_ENTRY_BYTES = 512 * 1024 * 1024        # one uncompressed entry

@@ -173,7 +173,8 @@ class Store:
         return {name: self.db[name].count for name in ("domains", "items", "documents", "faqs")}
 
     def add_history(self, row: dict[str, Any]) -> None:
-        self.db["history"].insert(row)
+        # alter: columns added since (replaces, confirmed) join a history written before them
+        self.db["history"].insert(row, alter=True)
 
     def history(self) -> list[dict[str, Any]]:
         return list(self.db.query("select * from history order by rowid"))

@@ -13,7 +13,9 @@ from catalog.datadir import DataDir
 from catalog.errors import CatalogError, PackageRefused
 from catalog.packages import _open_current, check_package, read_manifest
 from catalog.records import FILES as RECORD_FILES
-from catalog.trust import trusted_keys
+from catalog.signing import fingerprint, fingerprint_file, load_public_raw, verify
+from catalog.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
+from catalog.trust import keys as trusted
 
 FOLDER_NAMES = ("政务公开目录更新", "catalogue-updates")  # where county offices put packages
 
@@ -32,6 +34,12 @@ class PackageInfo:
     signer: str | None = None        # fingerprint of the signing key, None when unsigned
     signature: str = ""              # 已签名（可信）/ 签名人不在本机信任列表 / 未签名 / 签名无效
     counts: dict[str, int] = field(default_factory=dict)
+    # staff confirmations (catalog.packages.CONFIRMATIONS) it needs to apply; with ``applies``
+    # false, ``reason`` says why and ``confirmable`` whether giving them would let it apply
+    needs: list[str] = field(default_factory=list)
+    confirmable: bool = False
+    current_publisher: str | None = None
+    stick_signer: str | None = None  # fingerprint of a key file on the stick that signed it
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -55,17 +63,20 @@ def find_packages(folder: Path | str) -> list[Path]:
     return found
 
 
-def inspect_package(data_dir: DataDir | Path | str, package: Path | str) -> PackageInfo:
-    """Everything staff need to decide, from a complete check against this kiosk (a dry run)."""
+def inspect_package(data_dir: DataDir | Path | str, package: Path | str,
+                    stick_keys: dict[str, bytes] | None = None) -> PackageInfo:
+    """Everything staff need to decide, from a complete check against this kiosk (a dry run).
+    ``stick_keys`` (fingerprint -> raw key of the .pub files beside it) tell which of them signed
+    it, so staff can install that key for its publisher."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
     try:
-        return _inspect(data_dir, package)
+        return _inspect(data_dir, package, stick_keys or {})
     except OSError:  # the stick went away, or a file on it cannot be read
         return PackageInfo(path=str(package), applies=False,
                            reason="读取U盘上的更新包时出错（U盘可能已拔出），请重新插入后再试。")
 
 
-def _inspect(data_dir: DataDir, package: Path | str) -> PackageInfo:
+def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes]) -> PackageInfo:
     info = PackageInfo(path=str(package), applies=False)
     with tempfile.TemporaryDirectory(prefix="kiosk-inspect-") as tmp:
         staged = Path(tmp) / "p"
@@ -87,30 +98,58 @@ def _inspect(data_dir: DataDir, package: Path | str) -> PackageInfo:
             if (staged / fname).is_file():
                 with open(staged / fname, encoding="utf-8", errors="replace") as fh:
                     info.counts[rtype] = sum(1 for line in fh if line.strip())
-        info.signer, info.signature = _signature(staged, raw, data_dir)
+        info.signer, info.signature = _signature(staged, raw, data_dir, info.publisher)
+        if stick_keys and (staged / "manifest.sig").is_file():
+            info.stick_signer = verify((staged / "manifest.sig").read_bytes(), raw, stick_keys)
         current = _open_current(data_dir) if data_dir.root.exists() else None
         try:
-            check_package(staged, present, trusted_keys(data_dir), current)
-            info.applies = True
-        except PackageRefused as exc:
-            # the screen says 不能导入：… itself; a dry run changed nothing, so no need to say so
-            info.reason = exc.message.replace("已拒绝导入，目录没有任何改动。", "").strip()
+            info.current_publisher = current.meta().get("publisher") if current is not None else None
+            _dry_run(info, staged, present, trusted(data_dir), current)
         finally:
             if current is not None:
                 current.close()
     return info
 
 
-def _signature(staged: Path, raw: bytes, data_dir: DataDir) -> tuple[str | None, str]:
-    from catalog.signing import verify
+def _dry_run(info: PackageInfo, staged: Path, present: list[str], keys, current) -> None:
+    """Check as an import would; a refusal that a staff confirmation lifts is checked again with
+    it, so the screen can offer 确认 only where confirming really lets the package apply."""
+    confirm: set[str] = set()
+    first_reason = ""
+    while True:
+        try:
+            check_package(staged, present, keys, current, confirm=confirm)
+        except PackageRefused as exc:
+            # the screen says 不能导入：… itself; a dry run changed nothing, so no need to say so
+            reason = exc.message.replace("已拒绝导入，目录没有任何改动。", "").strip()
+            if exc.needs and exc.needs not in confirm:
+                first_reason = first_reason or reason
+                info.needs.append(exc.needs)
+                confirm.add(exc.needs)
+                continue
+            info.reason = first_reason or reason
+            if first_reason:  # a confirmation is needed, and the package fails for another reason too
+                info.reason += "\n另外：" + reason
+            info.needs = []
+            return
+        break
+    if info.needs:
+        info.reason, info.confirmable = first_reason, True
+    else:
+        info.applies = True
 
+
+def _signature(staged: Path, raw: bytes, data_dir: DataDir, publisher) -> tuple[str | None, str]:
     sig_file = staged / "manifest.sig"
     if not sig_file.is_file():
         return None, "未签名"
-    fp = verify(sig_file.read_bytes(), raw, trusted_keys(data_dir))
-    if fp is not None:
-        return fp, "已签名（签名人可信）"
-    return None, "签名人不在本机的信任列表中，或签名无效"
+    keys = trusted(data_dir)
+    fp = verify(sig_file.read_bytes(), raw, {f: k.raw for f, k in keys.items()})
+    if fp is None:
+        return None, "签名人不在本机的信任列表中，或签名无效"
+    if not keys[fp].may_sign(publisher):
+        return fp, "已签名，但签名的公钥没有被授权发布这个单位的目录"
+    return fp, "已签名（签名人可信）"
 
 
 def describe(info: PackageInfo) -> str:
@@ -127,3 +166,109 @@ def describe(info: PackageInfo) -> str:
     return (
         f"{info.publisher or '来源不明'}（{info.region or '地区不详'}）第 {info.sequence} 版 {kind}"
         f"　{(info.created or '')[:10]}\n{counts}　{info.signature}{signer}\n文件：{name}")
+
+
+# ---------------------------------------------------------------------------------------------
+# publisher keys on a stick
+
+KEY_SEARCH_MAX = 20  # .pub files looked at on one stick
+
+
+def find_keys(folder: Path | str) -> list[Path]:
+    """Public key files (.pub) at the top of ``folder``, in its updates folders and one level of
+    folders below the top: where a county office puts them, without walking a whole stick."""
+    folder = Path(folder)
+    found: list[Path] = []
+    places = [folder] + [folder / n for n in FOLDER_NAMES]
+    try:
+        places += sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in FOLDER_NAMES
+                         and not p.name.startswith("."))[:50]
+    except OSError:
+        pass
+    for place in places:
+        try:
+            children = sorted(place.iterdir()) if place.is_dir() else []
+        except OSError:
+            continue
+        for child in children:
+            if child.suffix.lower() == ".pub" and child.is_file() and child not in found:
+                found.append(child)
+                if len(found) >= KEY_SEARCH_MAX:
+                    return found
+    return found
+
+
+@dataclass
+class StickKey:
+    """A public key file on a stick, as the staff screen offers it."""
+
+    path: str
+    fingerprint: str | None = None   # None: not a valid key file
+    demo: bool = False
+    publishers: list[str] = field(default_factory=list)  # what this kiosk trusts it for already
+    offers: list[str] = field(default_factory=list)      # publishers staff can install it for
+    note: str = ""                   # plain Chinese: why nothing is offered, or for what
+
+
+def stick_keys(data_dir: DataDir | Path | str, key_files: list[Path],
+               packages: list[PackageInfo]) -> list[StickKey]:
+    """What staff can do with each key file: install it for the publishers of the packages on the
+    stick that it signed, or (a new key for the same county) for this kiosk's own publisher."""
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    installed = trusted(data_dir)
+    current = next((i.current_publisher for i in packages if i.current_publisher), None)
+    if current is None:
+        from catalog.catalogue import status
+
+        try:
+            current = status(data_dir).publisher
+        except (OSError, CatalogError):
+            current = None
+    out = []
+    for path in key_files:
+        sk = StickKey(path=str(path))
+        try:
+            sk.fingerprint = fingerprint_file(path)
+        except (OSError, CatalogError):
+            sk.note = "不是有效的公钥文件"
+            out.append(sk)
+            continue
+        have = installed.get(sk.fingerprint)
+        sk.publishers = list(have.publishers) if have else []
+        signed = []
+        for info in packages:
+            if info.stick_signer == sk.fingerprint and info.publisher and info.publisher not in signed:
+                signed.append(info.publisher)
+        if sk.fingerprint == DEMO_FINGERPRINT:
+            sk.demo = True
+            if not demo_usable(data_dir):
+                sk.note = "演示公钥：本机已导入过正式目录，演示公钥已停用，不能安装"
+            elif not have:
+                sk.offers, sk.note = [DEMO_PUBLISHER], "演示公钥：只能签名演示目录"
+            out.append(sk)
+            continue
+        sk.offers = [p for p in signed if p not in sk.publishers]
+        if sk.offers:
+            sk.note = "U盘上有它签名的更新包"
+        elif not signed and not sk.publishers and current:
+            sk.offers, sk.note = [current], "U盘上没有它签名的更新包；如是本单位更换的新公钥，可为本机目录的发布单位安装"
+        elif not sk.publishers:
+            sk.note = "U盘上没有它签名的更新包，无法确定它属于哪个发布单位"
+        out.append(sk)
+    return out
+
+
+def read_stick(data_dir: DataDir | Path | str, folder: Path | str) -> tuple[list[PackageInfo], list[StickKey]]:
+    """The staff screen's view of a stick, in one call (off the GUI thread): every package with
+    its dry run, and every key file with what it may be installed for."""
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    key_files = find_keys(folder)
+    raw = {}
+    for path in key_files:
+        try:
+            raw_key = load_public_raw(path)
+        except (OSError, CatalogError):
+            continue
+        raw[fingerprint(raw_key)] = raw_key
+    infos = [inspect_package(data_dir, p, raw) for p in find_packages(folder)]
+    return infos, stick_keys(data_dir, key_files, infos)

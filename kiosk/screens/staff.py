@@ -34,9 +34,9 @@ class _Apply(QRunnable):
     free for citizens' searches (they see the old catalogue until the atomic switch), and the
     import's Python work does not hold this process's interpreter (catalog/background.py)."""
 
-    def __init__(self, data_dir: DataDir, package: Path, trust: list[Path]):
+    def __init__(self, data_dir: DataDir, package: Path, trust: list[Path], confirm=()):
         super().__init__()
-        self.data_dir, self.package, self.trust = data_dir, package, trust
+        self.data_dir, self.package, self.trust, self.confirm = data_dir, package, trust, set(confirm)
         self.signals = _ApplySignals()
         self.pid: int | None = None  # the import child's, once started
         self.proc = None
@@ -47,7 +47,7 @@ class _Apply(QRunnable):
         try:
             report = import_in_child(self.data_dir, self.package, trust=self.trust,
                                      progress=lambda s, d, t: self.signals.progress.emit(s, d, t),
-                                     started=self._started)
+                                     started=self._started, confirm=self.confirm)
         except BaseException as exc:  # delivered to the screen, never swallowed
             self.signals.failed.emit(exc)
         else:
@@ -66,8 +66,16 @@ _apply_pool = QThreadPool()
 _apply_pool.setMaxThreadCount(1)
 
 
-DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名更新包。"
-                    "正式使用前，请在“信任的公钥”里删除它。")
+DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名演示目录。"
+                    "导入县里的正式目录后，它会自动停用。")
+
+# What staff are told before they confirm (catalog.packages.CONFIRMATIONS)
+CONFIRM_TEXT = {
+    "change_publisher": "导入后，本机将改用“{publisher}”的目录，不再使用“{current}”的目录；这一改动会记入导入历史。"
+                        "请确认这是县政务公开办的安排。",
+    "sequence_jump": "这个更新包的版本号（第 {sequence} 版）比本机目录大得多。导入后，版本号比它小的更新包都会被拒收。"
+                     "请先与县政务公开办核对版本号。",
+}
 
 
 @functools.cache  # a file of the build: read once, not on every refresh of the staff screen
@@ -125,6 +133,7 @@ class StaffScreen(Screen):
         self._job = None  # the running apply
         self.report = None
         self.packages: list = []
+        self.stick_keys: list = []  # catalog.sync.StickKey of the stick last read
         self._build_sync()
         self._build_keys()
         self._build_export()
@@ -204,22 +213,28 @@ class StaffScreen(Screen):
         clear_layout(self.package_box)
         if not sticks:
             self.stick_label.setText("请插入装有目录更新包的U盘。")
+            self.packages, self.stick_keys = [], []
+            if self.pages.currentIndex() == list(self.tab).index("keys"):
+                self.refresh_keys()
             return
         self.stick_label.setText(f"U盘：{sticks[0]}　正在读取……")
         data_dir, stick = self.win.data_dir, sticks[0]
 
         def look(_p):
-            from catalog.sync import find_packages, inspect_package
+            from catalog.sync import read_stick
 
-            return [inspect_package(data_dir, p) for p in find_packages(stick)]
+            return read_stick(data_dir, stick)
 
         tasks.run(look, self._list_packages, lambda e: self.stick_label.setText("U盘读取失败，请重新插入。"),
                   owner=self)
 
-    def _list_packages(self, infos: list) -> None:
+    def _list_packages(self, result) -> None:
         from catalog.sync import describe
 
+        infos, self.stick_keys = result
         self.packages = infos
+        if self.pages.currentIndex() == list(self.tab).index("keys"):
+            self.refresh_keys()
         clear_layout(self.package_box)
         if not self._sticks:
             return
@@ -230,11 +245,29 @@ class StaffScreen(Screen):
             lay.addWidget(label(describe(info)))
             if info.applies:
                 lay.addLayout(row(button("导入这个更新包", lambda _c=False, i=info: self.apply(i), "primary")))
+            elif info.confirmable:
+                lay.addWidget(label("需要确认：" + info.reason, "muted"))
+                self._confirm_box(lay, info)
             else:
                 lay.addWidget(label("不能导入：" + info.reason, "muted"))
             self.package_box.addWidget(frame)
 
-    def apply(self, info) -> None:
+    def _confirm_box(self, lay, info) -> None:
+        """A two-step confirmation inside the package's card: what confirming means, then 确认导入."""
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 0)
+        for need in info.needs:
+            inner.addWidget(label(CONFIRM_TEXT[need].format(
+                publisher=info.publisher, current=info.current_publisher, sequence=info.sequence), "heading"))
+        inner.addLayout(row(button("确认导入", lambda _c=False, i=info: self.apply(i, confirm=i.needs), "primary"),
+                            button("取消", lambda _c=False: (box.hide(), ask.show()))))
+        box.hide()
+        ask = button("确认后导入……", lambda _c=False: (ask.hide(), box.show()))
+        lay.addLayout(row(ask))
+        lay.addWidget(box)
+
+    def apply(self, info, confirm=()) -> None:
         if self.applying:
             return
         self.applying = True
@@ -244,14 +277,14 @@ class StaffScreen(Screen):
         self.report_label.setText("")
         self.progress_label.setText("正在准备……")
         self.win.show_apply_progress(True)
-        job = _Apply(self.win.data_dir, Path(info.path), [])
+        job = _Apply(self.win.data_dir, Path(info.path), [], confirm)
         job.signals.progress.connect(self._progress)
         job.signals.done.connect(self._applied)
         job.signals.failed.connect(self._apply_failed)
         self._job = job  # keep the signals alive
         _apply_pool.start(job)
         for b in self.findChildren(type(self.rollback_btn)):
-            if b.text() == "导入这个更新包":
+            if b.text() in ("导入这个更新包", "确认导入", "确认后导入……"):
                 b.setEnabled(False)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
@@ -280,6 +313,10 @@ class StaffScreen(Screen):
             c = report.changes.get(rtype)
             if c is not None:
                 lines.append(f"{names[rtype]}：新增 {len(c.added)}，修改 {len(c.changed)}，删除 {len(c.removed)}")
+        if report.replaced_publisher:
+            lines.append(f"本机目录已从“{report.replaced_publisher}”改为“{report.publisher}”（已记入导入历史）。")
+        if report.demo_key_retired:
+            lines.append("演示公钥已自动停用：本机不再接受演示签名的更新包。")
         self.report_label.setText("\n".join(lines))
         self.win.catalogue_changed()
         self.scan_usb(force=True)
@@ -312,7 +349,8 @@ class StaffScreen(Screen):
     # 信任的公钥 -----------------------------------------------------------------------------
     def _build_keys(self) -> None:
         lay = self.tab["keys"]
-        lay.addWidget(label("只导入这些单位签名的更新包。安装新公钥前，请与县政务公开办核对指纹。"))
+        lay.addWidget(label("只导入这些公钥签名的更新包，而且每把公钥只能签名它被信任的发布单位的目录。"
+                            "安装新公钥前，请与县政务公开办核对指纹。"))
         self.keys_box = QVBoxLayout()
         lay.addLayout(self.keys_box)
         lay.addWidget(label("U盘上的公钥（.pub 文件）：", "heading"))
@@ -323,43 +361,48 @@ class StaffScreen(Screen):
         lay.addStretch(1)
 
     def refresh_keys(self) -> None:
-        from catalog.signing import fingerprint_file
-        from catalog.trust import trusted_keys
+        """The keys this kiosk trusts (and for which publishers), and the key files on the stick
+        with what each may be installed for (catalog.sync.stick_keys, read with the packages)."""
+        from catalog.trust import keys as trusted
 
         clear_layout(self.keys_box)
-        keys = trusted_keys(self.win.data_dir)
+        keys = trusted(self.win.data_dir)
         if not keys:
             self.keys_box.addWidget(label("本机还没有信任任何公钥。"))
-        demo = _demo_fingerprint()
-        for fp in sorted(keys):
-            what = "　演示公钥：只用于演示目录，正式使用前请删除" if fp == demo else ""
-            self.keys_box.addLayout(row(label(f"指纹 {fp}{what}"),
+        for fp, key in sorted(keys.items()):
+            if key.demo:
+                what = "演示公钥：只能签名演示目录，导入正式目录后自动停用"
+            else:
+                what = "可签名：" + ("、".join(key.publishers) or "（没有指定发布单位，不能签名任何目录）")
+            self.keys_box.addLayout(row(label(f"指纹 {fp}　{what}"),
                                         button("删除", lambda _c=False, f=fp: self.remove_key(f))))
         clear_layout(self.stick_keys_box)
-        pubs = [p for s in self.sticks() for p in sorted(s.rglob("*.pub"))[:20]]
-        if not pubs:
+        if not self.stick_keys:
             self.stick_keys_box.addWidget(label("（没有找到）", "muted"))
-        for pub in pubs:
-            try:
-                fp = fingerprint_file(pub)
-            except Exception:  # noqa: BLE001 - not a key: say so
-                self.stick_keys_box.addWidget(label(f"{pub.name}：不是有效的公钥文件", "muted"))
+        for sk in self.stick_keys:
+            name = Path(sk.path).name
+            if sk.fingerprint is None:
+                self.stick_keys_box.addWidget(label(f"{name}：{sk.note}", "muted"))
                 continue
-            if fp in keys:
-                self.stick_keys_box.addWidget(label(f"{pub.name}　指纹 {fp}　已安装"))
-                continue
-            self.stick_keys_box.addLayout(row(label(f"{pub.name}　指纹 {fp}"),
-                                              button("核对无误，安装", lambda _c=False, p=pub: self.install_key(p))))
+            have = f"　已安装，可签名：{'、'.join(sk.publishers)}" if sk.publishers else ""
+            self.stick_keys_box.addWidget(label(f"{name}　指纹 {sk.fingerprint}{have}"))
+            if sk.note:
+                self.stick_keys_box.addWidget(label(sk.note, "muted"))
+            for publisher in sk.offers:
+                self.stick_keys_box.addLayout(row(button(
+                    f"核对无误，安装（用于“{publisher}”）",
+                    lambda _c=False, p=Path(sk.path), pub=publisher: self.install_key(p, pub))))
 
-    def install_key(self, pub: Path) -> None:
+    def install_key(self, pub: Path, publisher: str) -> None:
         from catalog.trust import install_key
 
         try:
-            fp = install_key(self.win.data_dir, pub)
+            fp = install_key(self.win.data_dir, pub, [publisher])
         except Exception as exc:  # noqa: BLE001 - said on screen
             self.keys_msg.setText(getattr(exc, "message", "公钥安装没有成功。"))
             return
-        self.keys_msg.setText(f"已安装公钥，指纹 {fp}。")
+        self.keys_msg.setText(f"已安装公钥，指纹 {fp}，可签名“{publisher}”的目录。")
+        self.scan_usb(force=True)  # what the stick's packages and keys say now
         self.refresh_keys()
 
     def remove_key(self, fp: str) -> None:

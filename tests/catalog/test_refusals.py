@@ -342,10 +342,12 @@ def test_an_older_package_stays_refused_after_a_change_of_publisher(tmp_path, ke
     import_package(dd, build(tmp_path, "a1", records(3), key=keys.key), trust=[keys.pub])
     a2 = build(tmp_path, "a2", records(4), key=keys.key, sequence=2)
     import_package(dd, a2)
-    import_package(dd, build(tmp_path, "b1", records(3), key=keys.key, publisher="另一县政务公开办"))
+    import_package(dd, build(tmp_path, "b1", records(3), key=keys.other_key, publisher="另一县政务公开办"),
+                   trust=[keys.other_pub], confirm={"change_publisher"})
     before = snapshot(dd)
     with pytest.raises(PackageRefused) as err:
-        import_package(dd, a2)
+        import_package(dd, a2, confirm={"change_publisher"})
     assert "曾导入的该单位目录（第 2 版）" in err.value.message
     assert snapshot(dd) == before
-    assert import_package(dd, build(tmp_path, "a3", records(5), key=keys.key, sequence=3)).sequence == 3
+    a3 = build(tmp_path, "a3", records(5), key=keys.key, sequence=3)
+    assert import_package(dd, a3, confirm={"change_publisher"}).sequence == 3

@@ -150,26 +150,66 @@ def test_a_refused_apply_keeps_the_old_catalogue_and_says_so(qtbot, setup, keys,
 
 
 def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
+    """A new key of this kiosk's own county (a key rotation): no package on the stick is signed by
+    it, so it is offered for the kiosk's own publisher only, and bound to it once installed."""
     from catalog.signing import fingerprint_file
-    from catalog.trust import trusted_keys
+    from catalog.trust import keys as trusted
+    from pkgtools import PUBLISHER
 
     data_dir, stick = setup
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
     qtbot.mouseClick(staff.tab_buttons["keys"], Qt.LeftButton)
     fp = fingerprint_file(keys.other_pub)
     # shown for the clerk to compare with the county office's
     qtbot.waitUntil(lambda: f"指纹 {fp}" in texts(staff), timeout=5000)
-    qtbot.mouseClick(buttons(staff, "核对无误，安装")[0], Qt.LeftButton)
-    assert fp in trusted_keys(data_dir) and "已安装公钥" in staff.keys_msg.text()
+    assert "U盘上没有它签名的更新包" in texts(staff)
+    install = f"核对无误，安装（用于“{PUBLISHER}”）"
+    qtbot.mouseClick(buttons(staff, install)[0], Qt.LeftButton)
+    assert trusted(data_dir)[fp].publishers == (PUBLISHER,) and "已安装公钥" in staff.keys_msg.text()
     qtbot.waitUntil(lambda: len(buttons(staff, "删除")) == 2, timeout=5000)
-    removes = buttons(staff, "删除")
-    assert len(removes) == 2
-    row_texts = [l.text() for l in staff.findChildren(QLabel) if l.text() == f"指纹 {fp}"]
-    assert row_texts
+    assert f"指纹 {fp}　可签名：{PUBLISHER}" in texts(staff)
     staff.remove_key(fp)
-    assert fp not in trusted_keys(data_dir)
+    assert fp not in trusted(data_dir)
+
+
+def test_a_key_is_offered_for_the_publisher_whose_package_it_signed(qtbot, setup, keys, tmp_path):
+    """Another county's package and key on the stick: staff install the key for that county (and
+    only for it), then confirm the change of publisher before the package applies."""
+    from catalog.catalogue import status
+    from catalog.signing import fingerprint_file
+    from catalog.trust import keys as trusted
+    from pkgtools import PUBLISHER
+
+    data_dir, stick = setup
+    other = "另一县政务公开办"
+    shutil.copyfile(build(tmp_path, "b1", records(6), key=keys.other_key, publisher=other),
+                    stick / "政务公开目录更新" / "b1.zip")
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 3, timeout=20000)
+    qtbot.waitUntil(lambda: "签名人不在本机的信任列表中" in texts(staff), timeout=5000)
+    assert not buttons(staff, "确认后导入……")  # an unknown signer: no confirmation can help
+    qtbot.mouseClick(staff.tab_buttons["keys"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(buttons(staff, f"核对无误，安装（用于“{other}”）")), timeout=5000)
+    assert not buttons(staff, f"核对无误，安装（用于“{PUBLISHER}”）")
+    qtbot.mouseClick(buttons(staff, f"核对无误，安装（用于“{other}”）")[0], Qt.LeftButton)
+    assert trusted(data_dir)[fingerprint_file(keys.other_pub)].publishers == (other,)
+    qtbot.mouseClick(staff.tab_buttons["sync"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(buttons(staff, "确认后导入……")), timeout=20000)
+    assert f"需要确认：这个更新包来自“{other}”，而本机目录来自“{PUBLISHER}”" in texts(staff)
+    qtbot.mouseClick(buttons(staff, "确认后导入……")[0], Qt.LeftButton)
+    assert f"本机将改用“{other}”的目录" in texts(staff)
+    qtbot.mouseClick(buttons(staff, "取消")[0], Qt.LeftButton)  # changed one's mind: nothing happens
+    assert not buttons(staff, "确认导入") and status(data_dir).publisher == PUBLISHER
+    qtbot.mouseClick(buttons(staff, "确认后导入……")[0], Qt.LeftButton)
+    qtbot.mouseClick(buttons(staff, "确认导入")[0], Qt.LeftButton)
+    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    assert f"本机目录已从“{PUBLISHER}”改为“{other}”" in staff.report_label.text()
+    assert status(data_dir).publisher == other
 
 
 def test_usage_export_to_the_stick(qtbot, setup):
@@ -354,21 +394,33 @@ def test_staff_can_stop_an_apply(qtbot, setup, monkeypatch):
     apply_again(qtbot, monkeypatch, win, staff, data_dir)
 
 
-def test_a_trusted_demo_key_is_named_and_warned_about(qtbot, setup):
-    """The demo's private key is public (tools/demo-signing.key): a kiosk that still trusts the
-    demo key after the demo accepts packages anyone can sign. Staff see it named, and warned."""
-    from catalog.trust import install_key, trusted_keys
-    from kiosk.bootstrap import DEMO_KEY
-    from kiosk.screens.staff import DEMO_KEY_WARNING, _demo_fingerprint
+def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo_dir, keys, tmp_path):
+    """The demo's private key is public (tools/demo-signing.key). While the demo is live, staff
+    see its key named and warned about; importing the county's catalogue retires it by itself."""
+    from catalog.trust import DEMO_FINGERPRINT, keys as trusted
+    from kiosk.screens.staff import DEMO_KEY_WARNING
 
-    data_dir, stick = setup
-    install_key(data_dir, DEMO_KEY)  # what the demo import with --trust leaves behind
+    dd = tmp_path / "data"
+    shutil.copytree(demo_dir, dd)
+    data_dir = DataDir(dd)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shutil.copyfile(build(tmp_path, "county", records(6), key=keys.key), stick / "county.zip")
+    shutil.copyfile(keys.pub, stick / "county.pub")
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
     assert DEMO_KEY_WARNING.strip() in staff.current_label.text()
+    qtbot.waitUntil(lambda: len(staff.packages) == 1, timeout=20000)
     staff.show_tab("keys")
-    qtbot.waitUntil(lambda: "演示公钥" in texts(staff), timeout=5000)
-    demo = _demo_fingerprint()
-    staff.remove_key(demo)
-    assert demo not in trusted_keys(data_dir) and "演示公钥" not in staff.current_label.text()
+    qtbot.waitUntil(lambda: "演示公钥：只能签名演示目录" in texts(staff), timeout=5000)
+    from pkgtools import PUBLISHER
+
+    qtbot.mouseClick(buttons(staff, f"核对无误，安装（用于“{PUBLISHER}”）")[0], Qt.LeftButton)
+    staff.show_tab("sync")
+    qtbot.waitUntil(lambda: bool(buttons(staff, "导入这个更新包")), timeout=20000)  # off the demo: no confirmation
+    qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
+    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    assert "演示公钥已自动停用" in staff.report_label.text()
+    assert DEMO_FINGERPRINT not in trusted(data_dir)
+    qtbot.waitUntil(lambda: "演示公钥" not in staff.current_label.text(), timeout=5000)
