@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.title.setObjectName("heading")
         self.title.mousePressEvent = lambda _e: self._staff_tap()
         self.info = QLabel("")
+        self.info.setTextFormat(Qt.PlainText)  # 目录：{publisher} comes from a package
         self.info.setObjectName("muted")
         self.info.setWordWrap(True)
         # the catalogue line gives way (wraps) before the buttons ever shrink
@@ -453,6 +454,7 @@ class MainWindow(QMainWindow):
         self.countdown = Overlay(self)
         self.countdown.box.addWidget(self._big_label("还需要更多时间吗？"))
         self.countdown_text = QLabel()
+        self.countdown_text.setTextFormat(Qt.PlainText)
         self.countdown_text.setWordWrap(True)
         self.countdown.box.addWidget(self.countdown_text)
         more = QPushButton("需要，继续使用")
@@ -467,6 +469,7 @@ class MainWindow(QMainWindow):
         self.pin_box.setReadOnly(True)
         self.pin.box.addWidget(self.pin_box)
         self.pin_msg = QLabel("请输入工作人员密码")
+        self.pin_msg.setTextFormat(Qt.PlainText)
         self.pin.box.addWidget(self.pin_msg)
         pad = QGridLayout()
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清除", "0", "确定"]
@@ -485,6 +488,7 @@ class MainWindow(QMainWindow):
 
     def _big_label(self, text: str) -> QLabel:
         w = QLabel(text)
+        w.setTextFormat(Qt.PlainText)
         w.setObjectName("heading")
         return w
 

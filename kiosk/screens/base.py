@@ -27,12 +27,31 @@ def clear_layout(layout) -> None:
 
 
 def label(text: str, name: str | None = None, wrap: bool = True) -> QLabel:
-    w = QLabel(text)
+    """A label of plain text. Catalogue, package, settings and typed text is never markup: in Qt's
+    default AutoText mode a title holding a tag would be rendered as HTML (a fake 已签名 on the
+    staff screen, a red banner on a citizen's). Where a screen wants formatting it sets RichText
+    itself on text it escaped (``text_label``, ``spaced``, ``rich_plain``)."""
+    w = QLabel()
+    w.setTextFormat(Qt.PlainText)
+    w.setText(text)
     w.setWordWrap(wrap)
     w.setTextInteractionFlags(Qt.NoTextInteraction)
     if name:
         w.setObjectName(name)
     return w
+
+
+def rich_plain(text: str) -> str:
+    """Plain ``text`` for a place that always reads rich text (a tool tip): escaped and wrapped,
+    so Qt neither interprets tags nor shows the escapes."""
+    import html
+
+    return f"<p>{html.escape(text)}</p>"
+
+
+def button_text(text: str) -> str:
+    """A button's text shown as it is: a single & would be taken for a shortcut mark and vanish."""
+    return text.replace("&", "&&")
 
 
 def spaced(html_text: str, theme: Theme) -> str:
@@ -52,7 +71,7 @@ def text_label(text: str, theme: Theme, name: str | None = None) -> QLabel:
 
 
 def button(text: str, on_tap, name: str | None = None) -> QPushButton:
-    b = QPushButton(text)
+    b = QPushButton(button_text(text))
     b.setFocusPolicy(Qt.NoFocus)
     b.setCursor(Qt.PointingHandCursor)
     if name:

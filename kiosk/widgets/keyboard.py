@@ -126,6 +126,7 @@ class PinyinKeyboard(QWidget):
         bar = QHBoxLayout()
         self._bar = bar
         self.pinyin = QLabel()
+        self.pinyin.setTextFormat(Qt.PlainText)  # what the citizen typed
         self.pinyin.setObjectName("pinyin")
         self.pinyin.setAlignment(Qt.AlignVCenter | Qt.AlignLeft)
         self.prev = Key("‹", "prev", "page")
@@ -144,6 +145,7 @@ class PinyinKeyboard(QWidget):
         self._cand_row = QHBoxLayout(self.cand_area)
         self._cand_row.setContentsMargins(0, 0, 0, 0)
         self.hint = QLabel()
+        self.hint.setTextFormat(Qt.PlainText)
         self.hint.setObjectName("hint")
         self.hint.setAlignment(Qt.AlignCenter)
         self.hint.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
@@ -364,7 +366,8 @@ class PinyinKeyboard(QWidget):
             try:
                 cands = list(dict.fromkeys(c for c in self._source(self._buffer) if c))
             except Exception:  # a catalogue that went away mid-update must not stop typing
-                log.exception("candidates for %r", self._buffer)
+                # never what was typed: it may be a citizen's name (catalog.privacy)
+                log.exception("pinyin candidates not found (%d letters typed)", len(self._buffer))
                 cands = []
         self._candidates = cands
         self._page = 0

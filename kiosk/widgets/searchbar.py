@@ -80,11 +80,11 @@ class SearchBar(QWidget):
     def _show_suggestions(self, items: list[str], request: int) -> None:
         if request != self._request:
             return  # a newer keystroke already asked again
-        from kiosk.screens.base import clear_layout
+        from kiosk.screens.base import button_text, clear_layout
 
         clear_layout(self.suggestions_row)
         for text in items:
-            b = QPushButton(text if len(text) <= 18 else text[:17] + "…")
+            b = QPushButton(button_text(text if len(text) <= 18 else text[:17] + "…"))
             b.setObjectName("chip")
             b.setFocusPolicy(Qt.NoFocus)
             b.clicked.connect(lambda _c=False, t=text: self._pick(t))

@@ -45,14 +45,16 @@ def tile_text(name: str, per_line: int = 6) -> str:
 
 class DomainTile(QPushButton):
     def __init__(self, domain: Domain, count: int, theme: Theme, on_tap):
-        super().__init__(tile_text(domain.name))
+        super().__init__(tile_text(domain.name).replace("&", "&&"))
         self.domain = domain
         self.setObjectName("tile")
         self.setFocusPolicy(Qt.NoFocus)
         self.apply_theme(theme)
         # equal columns whatever the name's length; the text wraps instead (tile_text)
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.setToolTip(f"{domain.name}（{count} 份文件）")
+        from kiosk.screens.base import rich_plain
+
+        self.setToolTip(rich_plain(f"{domain.name}（{count} 份文件）"))
         self.clicked.connect(on_tap)
 
     def apply_theme(self, theme: Theme) -> None:
