@@ -304,7 +304,7 @@ def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | Non
         raise _refuse(f"更新包的版本（第 {seq} 版）不比本机曾导入的该单位目录（第 {max(seen)} 版）新。")
     if current_publisher != DEMO_PUBLISHER and "change_publisher" not in confirm:
         raise _refuse(f"这个更新包来自“{publisher}”，而本机目录来自“{current_publisher}”。改用另一个发布单位的目录"
-                      "须由工作人员确认（工作人员界面的“确认改用”，或命令行的 --change-publisher）。",
+                      "须由工作人员确认（工作人员界面的“确认后导入”，或命令行的 --change-publisher）。",
                       f"publisher change {current_publisher!r} -> {publisher!r}", needs="change_publisher")
     if seen:
         _check_jump(seq, max(seen), confirm)
@@ -316,7 +316,7 @@ def _check_jump(seq: int, last: int, confirm: frozenset[str]) -> None:
         raise _refuse(f"更新包的版本号（第 {seq} 版）比本机上该单位的目录（第 {last} 版）大了 {seq - last}，"
                       f"超过了一次允许的 {step}。这可能是制作错误或伪造的更新包：导入后，该单位正常的更新包"
                       "都会因为“版本不够新”而被拒收。请与县政务公开办核对；确认无误时，由工作人员确认后导入"
-                      "（命令行的 --allow-sequence-jump）。",
+                      "（工作人员界面的“确认后导入”，或命令行的 --allow-sequence-jump）。",
                       f"sequence jump {last} -> {seq}", needs="sequence_jump")
 
 

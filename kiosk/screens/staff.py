@@ -374,7 +374,7 @@ class StaffScreen(Screen):
                 what = "演示公钥：只能签名演示目录，导入正式目录后自动停用"
             else:
                 what = "可签名：" + ("、".join(key.publishers) or "（没有指定发布单位，不能签名任何目录）")
-            self.keys_box.addLayout(row(label(f"指纹 {fp}　{what}"),
+            self.keys_box.addLayout(row(label(f"指纹 {fp}　{what}", wrap=False),
                                         button("删除", lambda _c=False, f=fp: self.remove_key(f))))
         clear_layout(self.stick_keys_box)
         if not self.stick_keys:
