@@ -31,6 +31,7 @@ class Catalog:
         self._vocab = None
         self._faq_texts = None
         self._faq_matcher = None
+        self._usage_vocab = None
 
     @classmethod
     def open(cls, data_dir: DataDir | Path | str) -> "Catalog":
@@ -81,6 +82,26 @@ class Catalog:
 
             self._vocab = Vocabulary(self.store, group_freq)
         return self._vocab
+
+    @property
+    def usage_vocabulary(self):
+        """The words usage counting may keep of a search (catalog.usage): words the publisher
+        wrote — domain names, the built-in synonym dictionary and the catalogue's terms.txt."""
+        if self._usage_vocab is None:
+            from catalog.usage import UsageVocabulary
+
+            words = set(self.synonyms.words()) | {d.name for d in self.store.domains()}
+            self._usage_vocab = UsageVocabulary(words)
+        return self._usage_vocab
+
+    def usage_terms(self, query: str) -> list[str]:
+        """The catalogue's own words in ``query``, for the usage counts (never its text); never
+        raises."""
+        try:
+            return self.usage_vocabulary.terms(query)
+        except Exception as exc:  # noqa: BLE001 - counting never breaks a search
+            log.warning("usage terms not computed: %r", type(exc).__name__)
+            return []
 
     def plan(self, query: str, *, correct: bool = False):
         """How ``query`` will be searched (see catalog.query)."""

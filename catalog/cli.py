@@ -25,6 +25,9 @@ def _print_json(obj) -> None:
 
 
 def _setup_logging(data_dir: DataDir | None) -> None:
+    from catalog.privacy import MaskingFilter, install_log_masking
+
+    install_log_masking()  # nothing identifying reaches a log: every record is masked
     root = logging.getLogger("catalog")
     root.setLevel(logging.INFO)
     if data_dir is None:
@@ -36,6 +39,7 @@ def _setup_logging(data_dir: DataDir | None) -> None:
         root.addHandler(logging.NullHandler())
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(MaskingFilter())
     root.addHandler(handler)
 
 

@@ -8,8 +8,8 @@ together in one immutable *generation* folder, so switching both at once is a si
       generations/NAME/       catalog.db + index/, never modified once CURRENT names it
       packages/               the applied packages, kept for roll back and audit
       trusted_keys/FP.pub     publishers' public keys that staff installed
-      logs/catalog.log
-      usage.db                anonymous usage counts (later issues)
+      logs/catalog.log        the command line's log; logs/kiosk.log(.1-.3) the kiosk's, both masked
+      usage.db                anonymous usage counts (catalog.usage: no search text, masked misses)
 
 A build happens in ``generations/tmp-*``; it is fsynced and renamed before CURRENT names it. A power
 cut at any moment leaves CURRENT naming a complete generation (old or new); leftovers are removed

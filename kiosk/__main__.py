@@ -43,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.window import MainWindow
 
     data_dir = DataDir(args.data_dir) if args.data_dir else DataDir()
+    # nothing identifying reaches a log: every record is masked (catalog.privacy); the kiosk's own
+    # log file is DATA_DIR/logs/kiosk.log (none when only rendering screenshots)
+    from catalog.privacy import install_log_masking
+
+    install_log_masking()
+    if not args.screenshot:
+        from kiosk.logs import setup_logging
+
+        setup_logging(data_dir)
     conf = kiosk_settings.load(data_dir)
     portrait = args.portrait or conf.orientation == "portrait"
     demo = args.demo or data_dir.pointer().generation is None

@@ -7,7 +7,6 @@ the result, an error or progress reports on the GUI thread. Screens never start 
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +32,9 @@ class _Task(QRunnable):
         try:
             result = self.fn(lambda stage, done, total: self.signals.progress.emit(stage, done, total))
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
-            log.error("background task failed: %s", traceback.format_exc())
+            # the exception's message may hold what a citizen typed: every log record is masked
+            # (catalog.privacy.install_log_masking, installed by kiosk.logs)
+            log.error("background task failed", exc_info=True)
             self._emit(self.signals.failed, exc)
         else:
             self._emit(self.signals.done, result)

@@ -86,9 +86,11 @@ class ResultsScreen(Screen):
             result = cat.search(q, **kwargs)
             if "year" in f:
                 result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
-            # counted per day and domain, the text masked; never raises (catalog.usage)
-            usage.record_search(q, f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
-                                if result.hits else f.get("domain", ""))
+            # counted per day, domain and whether it found anything, with the catalogue's own words
+            # it used, never its text; neither call raises (catalog.usage, Catalog.usage_terms)
+            usage.record_search(domain=f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
+                                if result.hits else f.get("domain", ""),
+                                found=bool(result.hits), terms=cat.usage_terms(q))
             return result
 
         tasks.run(fetch, lambda r: self._fill(r, request), owner=self)

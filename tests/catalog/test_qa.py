@@ -1,5 +1,5 @@
 """Policy Q&A on the demo catalogue: the ask contract, its quality floors on the held-out half of
-bench/qa, masking of personal data, and the anonymous miss log."""
+bench/qa, and the anonymous miss log (masking itself: test_privacy.py)."""
 
 import json
 import sys
@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from catalog.catalogue import Catalog
-from catalog.privacy import mask
 from catalog.usage import UsageLog
 from pkgtools import REPO, run_cli
 
@@ -96,30 +95,6 @@ def test_answers_are_grounded_in_the_documents_they_cite(cat):
         assert f.documents
         meta = cat.store.document_meta(f.documents)
         assert set(meta) == set(f.documents), f.id
-
-
-# privacy ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,gone,kept", [
-    ("我叫王秀英，身份证360102195003041234，低保什么时候到账", ["王秀英", "360102195003041234"], ["低保"]),
-    ("身份证号 36010219500304123X 查一下", ["36010219500304123X"], ["身份证"]),
-    ("我的电话是 138 0013 8000 帮我查一下", ["138 0013 8000", "8000"], ["电话"]),
-    ("手机13800138000", ["13800138000"], ["手机"]),
-    ("银行卡6222 0212 3456 7890 123 怎么没钱", ["6222", "7890"], ["银行卡"]),
-    ("0791-88123456 是哪个部门", ["88123456"], ["部门"]),
-    ("张建国的高龄津贴", ["张建国"], ["高龄津贴"]),
-    ("我妈叫李桂兰 今年八十二", ["李桂兰"], ["八十二"]),
-    ("村支书王大明违规办低保", ["王大明"], ["低保"]),
-])
-def test_personal_data_is_masked(text, gone, kept):
-    out = mask(text)
-    assert all(g not in out for g in gone), out
-    assert all(k in out for k in kept), out
-
-
-@pytest.mark.parametrize("text", ["老人高龄津贴怎么申请", "2024年的低保标准", "居住证怎么办",
-                                  "申请政府信息公开要多少天", "第十二条怎么理解"])
-def test_ordinary_questions_are_not_masked(text):
-    assert mask(text) == text
 
 
 # the miss log ----------------------------------------------------------------------------

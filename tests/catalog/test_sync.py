@@ -77,8 +77,8 @@ def test_a_stick_pulled_before_reading_fails_cleanly(tmp_path, keys):
 
 def test_usage_export_opens_in_excel_and_holds_nothing_personal(tmp_path):
     log = UsageLog(tmp_path / "usage.db", today=lambda: date(2026, 11, 22))
-    log.record_search("低保", "shjz")
-    log.record_search("低保", "shjz")
+    log.record_search("低保", "shjz", found=True)
+    log.record_search("低保", "shjz", found=False)
     log.record_search("我叫王秀英 身份证360102195003041234", "")
     log.record_question("明天天气怎么样", "out_of_scope")
     log.record_feedback("faq-shjz-02", True)
@@ -88,8 +88,8 @@ def test_usage_export_opens_in_excel_and_holds_nothing_personal(tmp_path):
     for f in files:
         assert f.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads Chinese right
     rows = {f.name: list(csv.reader(open(f, encoding="utf-8-sig"))) for f in files}
-    assert rows["搜索次数（按日期和领域）.csv"][1:] == [["2026-11-22", "（未分领域）", "1"],
-                                                 ["2026-11-22", "社会救助", "2"]]
+    assert rows["搜索次数（按日期和领域）.csv"][1:] == [["2026-11-22", "（未分领域）", "1", "0"],
+                                                 ["2026-11-22", "社会救助", "2", "1"]]
     assert rows["热门搜索词.csv"][1] == ["低保", "2", "2026-11-22", "2026-11-22"]
     everything = "".join(f.read_text(encoding="utf-8-sig") for f in files)
     assert "王秀英" not in everything and "360102195003041234" not in everything
