@@ -96,6 +96,8 @@ def render_all(app, win, out: Path, size) -> int:
     shot("staff-update")
     win.staff_screen.show_tab("settings")
     shot("staff-settings")
+    win.staff_screen.show_tab("keys")
+    shot("staff-keys")
     win.leave_staff()
     print("\n".join(str(p) for p in shots))
     return 0

@@ -374,8 +374,10 @@ class StaffScreen(Screen):
                 what = "演示公钥：只能签名演示目录，导入正式目录后自动停用"
             else:
                 what = "可签名：" + ("、".join(key.publishers) or "（没有指定发布单位，不能签名任何目录）")
-            self.keys_box.addLayout(row(label(f"指纹 {fp}　{what}", wrap=False),
-                                        button("删除", lambda _c=False, f=fp: self.remove_key(f))))
+            # the text on its own (wrapping) line: in 长辈模式 on a portrait screen it is wider
+            # than the screen, and a button beside it would be pushed off
+            self.keys_box.addWidget(label(f"指纹 {fp}　{what}"))
+            self.keys_box.addLayout(row(button("删除", lambda _c=False, f=fp: self.remove_key(f))))
         clear_layout(self.stick_keys_box)
         if not self.stick_keys:
             self.stick_keys_box.addWidget(label("（没有找到）", "muted"))
