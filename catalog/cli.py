@@ -132,15 +132,16 @@ def cmd_trust(args, data_dir: DataDir) -> int:
             print(f"已信任公钥 {fp}，可签名：{'、'.join(key.publishers)}")
         return 0
     if args.action == "remove":
-        only = args.publisher[0] if args.publisher else None
+        fp = trust.normal_fingerprint(args.key)
         with data_dir.import_lock():
-            trust.remove_key(data_dir, args.key, only)
+            for publisher in args.publisher or [None]:
+                trust.remove_key(data_dir, fp, publisher)
         if args.json:
-            _print_json({"removed": args.key, "publisher": only})
-        elif only:
-            print(f"公钥 {args.key} 不再被信任用于“{only}”。")
+            _print_json({"removed": fp, "publishers": args.publisher})
+        elif args.publisher:
+            print(f"公钥 {fp} 不再被信任用于“{'、'.join(args.publisher)}”。")
         else:
-            print(f"已删除公钥 {args.key}。")
+            print(f"已删除公钥 {fp}。")
         return 0
     keys = [k.to_json() for k in trust.keys(data_dir).values()]
     if args.json:

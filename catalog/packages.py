@@ -33,7 +33,7 @@ from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_term
 from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
 from catalog.store import SCHEMA_VERSION, OldSchema, Store
 from catalog.trust import (DEMO_PUBLIC_KEY, DEMO_PUBLISHER, TrustedKey, check_publisher_name,
-                           demo_usable, for_package, install_key, keys, retire_demo)
+                           demo_usable, for_package, install_key, keys, migrate, retire_demo, skeleton)
 
 log = logging.getLogger("catalog.packages")
 
@@ -121,7 +121,8 @@ def read_manifest(raw: bytes) -> dict[str, Any]:
     try:
         check_publisher_name(m["publisher"])
     except CatalogError as exc:
-        raise _refuse("更新包清单中的发布单位名称含有不可见字符或过长。", exc.detail) from None
+        raise _refuse("更新包清单中的发布单位名称含有不可见字符、特殊字符或多余的空格，或者过长，"
+                      "可能是冒充的。", exc.detail) from None
     seq = m.get("sequence")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise _refuse("更新包的清单中版本号（sequence）无效。", f"sequence {seq!r}")
@@ -285,6 +286,7 @@ def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | Non
     if current_meta is None:
         if manifest["kind"] == "delta":
             raise _refuse("这是增量更新包，本机还没有目录。请先导入完整目录更新包。")
+        _check_jump(seq, 0, confirm)
         return
     current_publisher = current_meta.get("publisher")
     if publisher == current_publisher:
@@ -296,6 +298,10 @@ def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | Non
                           "请使用与本机版本相符的增量包，或导入完整目录更新包。")
         _check_jump(seq, have, confirm)
         return
+    if skeleton(publisher) == skeleton(current_publisher or ""):
+        raise _refuse(f"更新包的发布单位名称“{publisher}”与本机目录的“{current_publisher}”看起来一样，其实并不相同"
+                      "（含有全角、大小写或空格上的差别），可能是冒充的。请与县政务公开办核对。",
+                      f"lookalike publisher {publisher!r} vs {current_publisher!r}")
     if manifest["kind"] == "delta":
         raise _refuse(f"这个增量更新包来自“{publisher}”，而本机目录来自“{current_publisher}”。"
                       "请导入完整目录更新包。")
@@ -306,15 +312,17 @@ def _check_sequence(manifest: dict[str, Any], current_meta: dict[str, Any] | Non
         raise _refuse(f"这个更新包来自“{publisher}”，而本机目录来自“{current_publisher}”。改用另一个发布单位的目录"
                       "须由工作人员确认（工作人员界面的“确认后导入”，或命令行的 --change-publisher）。",
                       f"publisher change {current_publisher!r} -> {publisher!r}", needs="change_publisher")
-    if seen:
-        _check_jump(seq, max(seen), confirm)
+    _check_jump(seq, max(seen, default=0), confirm)  # a publisher's first package here: from 0
 
 
 def _check_jump(seq: int, last: int, confirm: frozenset[str]) -> None:
+    """At most MAX_SEQUENCE_STEP above the publisher's last sequence here (0 for its first package)
+    without a confirmation: a forged or mistaken 2^31-1 would refuse every later genuine package."""
     step = settings.MAX_SEQUENCE_STEP
     if seq - last > step and "sequence_jump" not in confirm:
-        raise _refuse(f"更新包的版本号（第 {seq} 版）比本机上该单位的目录（第 {last} 版）大了 {seq - last}，"
-                      f"超过了一次允许的 {step}。这可能是制作错误或伪造的更新包：导入后，该单位正常的更新包"
+        where = (f"比本机上该单位的目录（第 {last} 版）大了 {seq - last}，超过了一次允许的 {step}" if last else
+                 f"是该单位在本机的第一个更新包，版本号却超过了 {step}")
+        raise _refuse(f"更新包的版本号（第 {seq} 版）{where}。这可能是制作错误或伪造的更新包：导入后，该单位正常的更新包"
                       "都会因为“版本不够新”而被拒收。请与县政务公开办核对；确认无误时，由工作人员确认后导入"
                       "（工作人员界面的“确认后导入”，或命令行的 --allow-sequence-jump）。",
                       f"sequence jump {last} -> {seq}", needs="sequence_jump")
@@ -322,7 +330,8 @@ def _check_jump(seq: int, last: int, confirm: frozenset[str]) -> None:
 
 def check_package(staged: Path, present: list[str], trusted: dict[str, TrustedKey],
                   current: Store | None, *, allow_unsigned: bool = False,
-                  confirm: frozenset[str] | set[str] = frozenset()) -> Package:
+                  confirm: frozenset[str] | set[str] = frozenset(),
+                  demo_retired: bool = False) -> Package:
     """Check a staged package completely; raises PackageRefused with the reason (and, where a
     staff confirmation in ``confirm`` would lift it, the confirmation it ``needs``)."""
     if "manifest.json" not in present:
@@ -330,7 +339,7 @@ def check_package(staged: Path, present: list[str], trusted: dict[str, TrustedKe
     raw = (staged / "manifest.json").read_bytes()
     manifest = read_manifest(raw)
     history = current.history() if current is not None else []
-    real_seen = any(h["publisher"] != DEMO_PUBLISHER for h in history)
+    real_seen = demo_retired or any(h["publisher"] != DEMO_PUBLISHER for h in history)
     signer = _check_signature(staged, raw, manifest, trusted, allow_unsigned, real_seen)
     _check_files(staged, present, manifest)
     current_meta = current.meta() if current is not None else None
@@ -412,12 +421,16 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
     given = [for_package(Path(key)) for key in trust]
     with data_dir.import_lock():
         data_dir.collect_garbage()
+        migrate(data_dir)
         trusted = keys(data_dir)
         for key in given:
             if key.demo and not demo_usable(data_dir):
                 raise _refuse("本机已经导入过正式目录，演示公钥已停用（演示私钥是公开的，任何人都能用它签名），"
                               "不能再用 --trust 信任它。", "demo key retired")
-            trusted[key.fingerprint] = key
+            installed = trusted.get(key.fingerprint)
+            if installed is None or not installed.publishers:
+                trusted[key.fingerprint] = key  # a new key: trusted for this package's publisher
+            # an installed key keeps its binding: --trust never widens it (trust add does)
         staging = data_dir.root / f"staging-{uuid.uuid4().hex[:12]}"
         try:
             report_progress("copy", 0, 1)
@@ -428,7 +441,7 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
             current = _open_current(data_dir)
             try:
                 pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned,
-                                    confirm=confirm)
+                                    confirm=confirm, demo_retired=not demo_usable(data_dir))
                 before = {t: current.record_hashes(t) for t in RECORD_TYPES} if current else {}
                 previous_meta = current.meta() if current else None
                 previous_history = current.history() if current else []
@@ -735,6 +748,7 @@ def rollback(data_dir: DataDir | Path | str) -> RollbackReport:
             raise CatalogError("本机还没有目录，无法回退。")
         if ptr.previous is None or not (data_dir.generation_path(ptr.previous) / "catalog.db").exists():
             raise CatalogError("没有可以回退的上一版目录。")
+        migrate(data_dir)  # a roll back to the demo must not bring the demo key back
         now = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db", check_version=False)
         prev = Store.open_readonly(data_dir.generation_path(ptr.previous) / "catalog.db", check_version=False)
         try:

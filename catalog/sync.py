@@ -104,21 +104,21 @@ def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes
         current = _open_current(data_dir) if data_dir.root.exists() else None
         try:
             info.current_publisher = current.meta().get("publisher") if current is not None else None
-            _dry_run(info, staged, present, trusted(data_dir), current)
+            _dry_run(info, staged, present, trusted(data_dir), current, not demo_usable(data_dir))
         finally:
             if current is not None:
                 current.close()
     return info
 
 
-def _dry_run(info: PackageInfo, staged: Path, present: list[str], keys, current) -> None:
+def _dry_run(info: PackageInfo, staged: Path, present: list[str], keys, current, retired: bool) -> None:
     """Check as an import would; a refusal that a staff confirmation lifts is checked again with
     it, so the screen can offer 确认 only where confirming really lets the package apply."""
     confirm: set[str] = set()
     first_reason = ""
     while True:
         try:
-            check_package(staged, present, keys, current, confirm=confirm)
+            check_package(staged, present, keys, current, confirm=confirm, demo_retired=retired)
         except PackageRefused as exc:
             # the screen says 不能导入：… itself; a dry run changed nothing, so no need to say so
             reason = exc.message.replace("已拒绝导入，目录没有任何改动。", "").strip()
@@ -247,13 +247,27 @@ def stick_keys(data_dir: DataDir | Path | str, key_files: list[Path],
                 sk.offers, sk.note = [DEMO_PUBLISHER], "演示公钥：只能签名演示目录"
             out.append(sk)
             continue
-        sk.offers = [p for p in signed if p not in sk.publishers]
-        if sk.offers:
+        if sk.publishers:
+            # An installed key is never widened from a stick: a package "from 乙县" signed by the
+            # key trusted for 甲县 is exactly what a holder of 甲县's key would bring.
+            others = [p for p in signed if p not in sk.publishers]
+            if others:
+                sk.note = (f"这把公钥只被信任用于“{'、'.join(sk.publishers)}”。U盘上用它签名、自称来自"
+                           f"“{'、'.join(others)}”的更新包不能导入。")
+            out.append(sk)
+            continue
+        bound_to = {p for k in installed.values() for p in k.publishers}
+        if signed:
+            sk.offers = [p for p in signed if p != DEMO_PUBLISHER]
             sk.note = "U盘上有它签名的更新包"
-        elif not signed and not sk.publishers and current:
+        elif current and current != DEMO_PUBLISHER:
             sk.offers, sk.note = [current], "U盘上没有它签名的更新包；如是本单位更换的新公钥，可为本机目录的发布单位安装"
-        elif not sk.publishers:
+        else:
             sk.note = "U盘上没有它签名的更新包，无法确定它属于哪个发布单位"
+        taken = [p for p in sk.offers if p in bound_to]
+        if taken:  # a second key for a publisher that has one: only a key change justifies it
+            sk.note += (f"。注意：本机已有公钥被信任用于“{'、'.join(taken)}”；只有县政务公开办通知更换了公钥时"
+                        "才安装，并务必核对指纹")
         out.append(sk)
     return out
 

@@ -19,6 +19,12 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
     interrupted = data_dir.interrupted()
     # An apply child that outlived a kiosk restart still holds the lock: its files are not leftovers.
     interrupted = data_dir.recover() and interrupted
+    try:  # bindings and the demo key's retirement written down once (catalog.trust.migrate)
+        from catalog.trust import migrate
+
+        migrate(data_dir)
+    except OSError:
+        pass  # the next import or roll back does it
     if data_dir.pointer().generation is None and demo:
         import_package(data_dir, DEMO_PACKAGE, trust=[DEMO_KEY], progress=progress)
     cat = Catalog.open(data_dir)

@@ -408,9 +408,15 @@ class StaffScreen(Screen):
         self.refresh_keys()
 
     def remove_key(self, fp: str) -> None:
+        from catalog.errors import CatalogError
         from catalog.trust import remove_key
 
-        remove_key(self.win.data_dir, fp)
+        try:
+            remove_key(self.win.data_dir, fp)
+        except (CatalogError, OSError) as exc:  # gone already, or the folder cannot be written
+            self.keys_msg.setText(getattr(exc, "message", None) or "公钥没有删除成功，请再试一次。")
+            self.refresh_keys()
+            return
         self.keys_msg.setText(f"已删除指纹为 {fp} 的公钥。")
         self.refresh_keys()
         self._show_current()  # the demo-key warning goes with the key

@@ -275,3 +275,128 @@ def test_inspect_offers_a_confirmation_only_where_it_lets_the_package_apply(tmp_
     assert "只被信任用于" in forged.reason and "没有被授权" in forged.signature
     far = inspect_package(dd, build(tmp_path, "far", records(4), key=keys.key, publisher=JIA, sequence=5000))
     assert (far.applies, far.confirmable, far.needs) == (False, True, ["sequence_jump"])
+
+
+# from an adversarial review -------------------------------------------------------------------
+def test_a_stick_never_widens_an_installed_key(tmp_path, keys):
+    """甲县's key (trusted for 甲县) and a package "from 乙县" it signed, on the stick of a 乙县
+    kiosk: the key is not offered for 乙县, and the package does not apply."""
+    from catalog.sync import read_stick
+
+    dd = tmp_path / "data"
+    install_key(DataDir(dd), keys.pub, [JIA])
+    import_package(dd, build(tmp_path, "yi1", records(3), key=keys.other_key, publisher=YI),
+                   trust=[keys.other_pub])
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shutil.copyfile(build(tmp_path, "forged", records(4), key=keys.key, publisher=YI, sequence=2),
+                    stick / "forged.zip")
+    shutil.copyfile(keys.pub, stick / "jia.pub")
+    infos, stick_keys = read_stick(dd, stick)
+    assert not infos[0].applies and not infos[0].confirmable
+    (jia,) = stick_keys
+    assert jia.publishers == [JIA] and jia.offers == [] and "不能导入" in jia.note
+
+
+def test_a_second_key_for_a_publisher_is_offered_with_a_warning(tmp_path, keys):
+    """A new key with no package of its own on the stick: offered for the kiosk's own publisher,
+    which has a key already (a key change), and said so."""
+    from catalog.sync import read_stick
+
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "jia1", records(3), key=keys.key, publisher=JIA), trust=[keys.pub])
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shutil.copyfile(keys.other_pub, stick / "new.pub")
+    (new,) = read_stick(dd, stick)[1]
+    assert new.offers == [JIA] and "本机已有公钥被信任用于“甲县政务公开办”" in new.note
+
+
+def test_trust_never_widens_an_installed_key(tmp_path, keys, two_counties):
+    dd, _ = two_counties
+    forged = build(tmp_path, "forged", records(6), key=keys.key, publisher=YI, sequence=2)
+    refused(dd, forged, "只被信任用于“甲县政务公开办”", trust=[keys.pub])
+    assert {k.fingerprint: k.publishers for k in keys_of(dd)}[fingerprint_file(keys.pub)] == (JIA,)
+
+
+def old_layout(dd):
+    """What the previous version left: key files without bindings, the demo key file still there,
+    no retirement marker."""
+    folder = dd / "trusted_keys"
+    for p in list(folder.glob("*.json")) + [folder / "demo-retired"]:
+        p.unlink(missing_ok=True)
+    shutil.copyfile(DEMO_PUB, folder / (DEMO_FINGERPRINT.replace(" ", "") + ".pub"))
+
+
+def test_an_old_data_folder_rolled_back_to_the_demo_keeps_the_demo_key_retired(tmp_path, demo_dir, keys):
+    from catalog.packages import rollback
+
+    dd = tmp_path / "data"
+    shutil.copytree(demo_dir, dd)
+    import_package(dd, build(tmp_path, "jia1", records(4), key=keys.key, publisher=JIA), trust=[keys.pub])
+    old_layout(dd)
+    rollback(dd)  # back to the demo catalogue
+    assert demo_retired(DataDir(dd))
+    assert [(k.fingerprint, k.publishers) for k in keys_of(dd)] == [(fingerprint_file(keys.pub), (JIA,))]
+    demo2 = build(tmp_path, "demo2", records(4), key=DEMO_KEY, publisher=DEMO_PUBLISHER, sequence=2)
+    refused(dd, demo2, "演示公钥已停用")
+    # the county's genuine update still applies with the key the old version installed
+    assert import_package(dd, build(tmp_path, "jia2", records(5), key=keys.key, publisher=JIA,
+                                    sequence=2)).sequence == 2
+
+
+def test_a_first_package_may_not_jump_either(tmp_path, keys, demo_dir):
+    """From 0: an empty kiosk, or the move off the demo (no confirmation of publisher needed)."""
+    dd = tmp_path / "empty"
+    dd.mkdir()
+    far = build(tmp_path, "far", records(3), key=keys.key, sequence=5000)
+    assert refused(dd, far, "是该单位在本机的第一个更新包", trust=[keys.pub]).needs == "sequence_jump"
+    demo = tmp_path / "demo"
+    shutil.copytree(demo_dir, demo)
+    top = build(tmp_path, "top", records(3), key=keys.key, publisher=JIA, sequence=settings.MAX_SEQUENCE)
+    assert refused(demo, top, "第一个更新包", trust=[keys.pub]).needs == "sequence_jump"
+
+
+def test_remove_takes_a_fingerprint_never_a_path(tmp_path, keys):
+    dd = tmp_path / "data"
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "secret.pub").write_text("x")
+    (victim / "secret.json").write_text("x")
+    install_key(DataDir(dd), keys.pub, [JIA])
+    r = run_cli("--data-dir", str(dd), "trust", "remove", "../../victim/secret")
+    assert r.returncode == 1 and "不是公钥指纹" in r.stderr
+    assert (victim / "secret.pub").exists() and (victim / "secret.json").exists()
+    r = run_cli("--data-dir", str(dd), "trust", "remove", fingerprint_file(keys.pub).upper())
+    assert r.returncode == 0 and keys_of(dd) == []
+
+
+@pytest.mark.parametrize("name", ["乙县政务公开办 ", " 乙县政务公开办", "乙县  政务公开办", "乙县政务公开办\u3164",
+                                  "乙县政务公开办\u00a0", "⼄县政务公开办", "乙县政务公开办\u0301", "乙县\u2800政务公开办"])
+def test_lookalike_publisher_names_are_refused(tmp_path, keys, name):
+    from pkgtools import write_source
+
+    src = write_source(tmp_path / "src", records(2), publisher=name)
+    r = run_cli("pack", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key))
+    assert r.returncode == 1 and "特殊字符" in r.stderr, name
+    with pytest.raises(CatalogError, match="特殊字符"):
+        install_key(DataDir(tmp_path / "d"), keys.pub, [name])
+
+
+def test_a_name_that_only_looks_like_the_current_one_is_refused(tmp_path, keys):
+    """Fullwidth against halfwidth brackets: allowed characters, but no one can tell them apart."""
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "a", records(3), key=keys.key, publisher="乙县（政务公开办）"),
+                   trust=[keys.pub])
+    install_key(DataDir(dd), keys.other_pub, ["乙县(政务公开办)"])
+    b = build(tmp_path, "b", records(4), key=keys.other_key, publisher="乙县(政务公开办)", sequence=2)
+    refused(dd, b, "看起来一样，其实并不相同", confirm={"change_publisher"})
+
+
+def test_the_demo_name_belongs_to_the_demo_key(tmp_path, keys, demo_dir):
+    with pytest.raises(CatalogError, match="演示目录只能由演示公钥签名"):
+        install_key(DataDir(tmp_path / "d"), keys.pub, [DEMO_PUBLISHER])
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "jia", records(3), key=keys.key, publisher=JIA), trust=[keys.pub])
+    fake = build(tmp_path, "fake-demo", records(3), key=keys.key, publisher=DEMO_PUBLISHER, sequence=2)
+    refused(dd, fake, "只被信任用于", trust=[keys.pub], confirm={"change_publisher"})
