@@ -31,6 +31,12 @@ CONTEXTS = {  # where a name appears in what citizens type
     "after 户主是": "户主是{n}，怎么申请",
     "followed by 低保": "{n}低保怎么没到账",
     "帮…查": "帮{n}查一下养老金",
+    # no cue and no anchor next to the name
+    "opening a sentence": "{n}能办低保吗",
+    "after a kin word": "我妈{n}今年八十了有补贴吗",
+    "mid-sentence": "为什么不给{n}发补贴",
+    "after a title": "村主任{n}贪污怎么举报",
+    "spaced out": "{spaced}的低保怎么还没到",
 }
 
 
@@ -61,6 +67,19 @@ def numbers(rng: random.Random) -> list[tuple[str, str]]:
     return cases
 
 
+def identifiers(rng: random.Random) -> list[tuple[str, str]]:
+    """(text, the digits that must not survive): plates, house numbers and short numbers a label
+    says are a person's."""
+    cases = []
+    for _ in range(20):
+        d = "".join(rng.choice("0123456789") for _ in range(6))
+        cases += [(f"车牌赣H{d[:5]}被扣了", d[:5]), (f"车牌号赣H·{d[:5]}", d[:5]), ("车牌 赣 H " + " ".join(d[:5]), d[:5]),
+                  (f"我家住在进坑村{d[0]}组{d[1:3]}号房子漏水", d[:3]),
+                  (f"新厂西路{d[:3]}号{d[3]}栋{d[4]}单元301室", d[:3]),
+                  (f"军官证{d}", d), (f"工号{d}", d), (f"身份证后四位{d[:3]}X", d[:3]), (f"手机尾号{d[:4]}", d[:4])]
+    return cases
+
+
 def real_texts(shared) -> dict[str, list[str]]:
     dev = shared / "devsets"
     out = {}
@@ -70,6 +89,15 @@ def real_texts(shared) -> dict[str, list[str]]:
         if path.exists():
             out[name] = [json.loads(line)["query"] for line in path.open(encoding="utf-8") if line.strip()]
     return out
+
+
+def hidden(name: str, context: str, out: str) -> bool:
+    """Is ``name`` gone from ``out``, with no character of its given name left (王德[姓名] is not
+    hidden)? Characters the context itself holds do not count."""
+    if not out:
+        return True  # safe_text stores nothing
+    given = name[2:] if name[:2] in COMPOUND_SURNAMES else name[1:]
+    return name not in out and "[姓名]" in out and not any(c in out and c not in context for c in given)
 
 
 def digits(s: str) -> str:
@@ -82,10 +110,14 @@ def run_once(maskers, shared) -> dict:
     people = names(100, rng)
     result = {}
     for label, fn in maskers.items():
-        recall = {ctx: sum(n not in fn(t.format(n=n)) for n in people) / len(people)
+        # hidden: no character of the given name is left beside the placeholder either
+        recall = {ctx: sum(hidden(n, t, fn(t.format(n=n, spaced=" ".join(n)))) for n in people) / len(people)
                   for ctx, t in CONTEXTS.items()}
         nums = numbers(random.Random(7))
         recall["numbers"] = sum(secret not in digits(fn(text)) for text, secret in nums) / len(nums)
+        ids = identifiers(random.Random(11))
+        recall["plates, house numbers, labelled ids"] = \
+            sum(secret not in digits(fn(text)) for text, secret in ids) / len(ids)
         changed, ms = {}, []
         for set_name, texts in real_texts(shared).items():
             n = 0

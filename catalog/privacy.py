@@ -3,18 +3,23 @@ logged.
 
 Citizens type ID-card, phone and bank-card numbers and names into the question box ("我叫王秀英，
 身份证3601…，低保什么时候到账"), and they type them every way people write them: glued to letters
-(tel139…, ID…X), split by dots, slashes or commas, in fullwidth digits or in Chinese numerals
-(一三九…), a name alone (欧阳娜娜) or before 的 (王秀英的低保), in pinyin (我叫zhangsan). Nothing about
+(tel139…, ID…X), split by dots, slashes or commas, in fullwidth digits, other scripts' digits
+(①③⑨) or Chinese numerals (一三九…), a name alone (欧阳娜娜), before 的 (王秀英的低保) or anywhere
+in a sentence (我妈王桂兰今年八十了), spaced out (张 秀 英), in pinyin (我叫zhangsan). Nothing about
 use may identify a person, so:
 
 * ``mask(text)`` hides every number of 7+ digits (whatever its neighbours, separators and script),
-  e-mail addresses and personal names (after a cue such as 我叫/户主, before 的/低保/同志…, a word
-  the segmenter tags as a name, a segment that is only a plausible name, a pinyin name). Ordinary
-  words are told from names with jieba's dictionary (which holds the catalogue's own words once a
-  catalogue is open): 农村, 高龄, 江西, 景德镇 stay.
+  shorter numbers a label says are a person's (军官证123456, 工号, 尾号5678, 微信号 wxid_…),
+  e-mail addresses, vehicle plates (赣H12345), house numbers (进坑村3组12号: the public place
+  names before them stay) and personal names (after a cue such as 我叫/户主, before 的/低保/同志…,
+  a word the segmenter tags as a name, a segment that is only a plausible name, a surname and
+  given-name characters anywhere the dictionary sees no other word, a pinyin name). Ordinary words
+  are told from names with jieba's dictionary (which holds the catalogue's own words once a
+  catalogue is open): 农村, 高龄, 江西, 景德镇, 金银花, 王家村 stay.
 * ``safe_text(text)`` is what may be stored: the masked text, or None when it cannot be made safe
-  (a token still holding 7+ digits, digits spread over a short stretch, nothing but placeholders
-  left). What cannot be made safe is not stored.
+  (a token still holding 7+ digits, 10 digits within 24 characters however they are split — dates,
+  amounts and public hotlines aside —, nothing but placeholders left). What cannot be made safe
+  is not stored.
 * ``install_log_masking()`` masks every log record (its message and its formatted exception) as
   it is made, so nothing identifying reaches a log file either.
 
@@ -26,12 +31,19 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 # placeholders --------------------------------------------------------------------------------
 NAME = "[姓名]"
 EMAIL = "[邮箱]"
-_PLACEHOLDER = re.compile(r"\[(?:姓名|身份证号|手机号|银行卡号|电话号码|号码|邮箱)\]")
+NUMBER = "[号码]"
+HOUSE = "[门牌]"
+PLATE = "[车牌]"
+_PLACEHOLDER = re.compile(r"\[(?:姓名|身份证号|手机号|银行卡号|电话号码|号码|邮箱|门牌|车牌)\]")
+# the placeholders that stand for a hidden number (unsafe() counts them as digits)
+_NUMBER_LABELS = ("[身份证号]", "[手机号]", "[银行卡号]", "[电话号码]", NUMBER)
+_NUMBER_PLACEHOLDER = re.compile("|".join(re.escape(x) for x in _NUMBER_LABELS))
 PLACEHOLDER = _PLACEHOLDER  # what mask() puts in place of what it hides
 
 # digits --------------------------------------------------------------------------------------
@@ -48,12 +60,40 @@ _SEPARATORS = " \t\r\n\u3000.．/／,，。、-－—–_~～·'’"
 _RUN = re.compile(rf"[{_D}](?:[{_S}]{{0,3}}[{_D}])*(?:[XxＸｘ](?![A-Za-z]))?")
 _UNIT = re.compile(rf"[{_D}XxＸｘ]+")
 _TOKEN = re.compile(rf"[{_D}A-Za-zＡ-Ｚａ-ｚ{_S}]+")
-_DIGIT_PIECE = re.compile(rf"[{_D}]{{3,}}")
 _DATE_GROUPS = re.compile(r"^((?:19|20)\d\d)([-./])(\d{1,2})\2(\d{1,2})$")
 # the software's own identifiers in its log lines, which no citizen types: sha256/sha1/md5 digests
 # and catalogue generation names (g00000001-e86c3d2a)
 _TECHNICAL = re.compile(r"(?<![0-9a-zA-Z])(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32}|g\d{8}-[0-9a-f]{8})(?![0-9a-zA-Z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+[@＠][A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+# an address spelt out so as not to be taken for one: wangxiuying at qq dot com
+_SPELT_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{2,}\s*(?:\bat\b|\(at\)|\[at\]|艾特)\s*[A-Za-z0-9\-]+"
+                          r"(?:\s*(?:\bdot\b|\(dot\)|\[dot\]|点)\s*[A-Za-z]{2,6})+", re.I)
+# a text with nothing but ASCII, Chinese characters and CJK or fullwidth punctuation: nothing to fold
+_PLAIN = re.compile(r"[\x00-\x7f\u3000-\u303f\u3400-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*")
+
+# numbers that identify a person however short, after a word saying whose they are: 军官证123456,
+# 工号8848, 尾号5678, 身份证后四位123X, 护照E12345678, 微信号 wxid_abc1234567, QQ号 10001
+_ID_LABEL = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:身份证|证件|护照|军官证|士兵证|警官证|驾驶证|驾照|行驶证|社保卡|医保卡|银行卡|残疾证|病历|住院|"
+    r"门诊|学籍|准考证|考生|学|工|会员|客户|订单|运单|快递单|QQ|微信|VX|WX|支付宝|账|帐|卡|尾|户)号码?|"
+    r"身份证|证件|护照|军官证|士兵证|警官证|驾驶证|驾照|残疾证|QQ|微信|VX|支付宝|账户|用户名|"
+    r"[后末前尾][三四五六八3-8]位(?:数字|号码|数)?|尾数)(?:是|为|[:：]|\s)*", re.I)
+_ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
+_ACCOUNT_LABELS = ("QQ", "微信", "VX", "WX", "支付宝", "账", "帐", "用户名")
+_WXID = re.compile(r"(?<![A-Za-z0-9])wxid_[A-Za-z0-9_\-]{4,}", re.I)
+# what a short number before is a count of (18位, 3岁, 500元, 3个月): not an identifier
+_COUNT_UNITS = set("位岁元块万千百亿角分%％个人户亩米天年月日号条款项次页期届级倍斤克吨点种本张份间层楼栋组室周")
+# vehicle plates: a province's abbreviation, a letter, 5-6 letters or digits (赣H12345, 赣H·12345,
+# 赣 H 1 2 3 4 5, 粤BD12345)
+_PLATE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][\s·.\-]{0,2}[A-Za-z]"
+                    r"(?:[\s·.\-]{0,2}[A-Za-z0-9]){5,6}(?![A-Za-z0-9])[挂学警]?")
+# house numbers: 3组12号, 123号5栋2单元301室, 12号楼; the public place names before them stay
+_HOUSE_PART = r"[0-9〇零一二三四五六七八九十百]+\s?(?:单元|[组号栋幢室楼弄巷座])(?:楼|院)?"
+_HOUSE = re.compile(rf"{_HOUSE_PART}(?:[\s\-－]?{_HOUSE_PART})*(?:[\-－][0-9]{{1,4}}(?![0-9]))?")
+_HOUSE_UNIT = re.compile(r"单元|[组号栋幢室楼弄巷座]")
+# what a single house number follows (进坑村3组, 新厂西路123号), and the units that alone are one
+_ADDRESS_ENDS = set("村路街道巷弄里苑园庄寨屯湾坊院区")
+_SINGLE_HOUSE_UNITS = set("组号栋幢弄巷座")
 
 # names ---------------------------------------------------------------------------------------
 # the commonest surnames (they cover most of the population)
@@ -71,10 +111,12 @@ COMPOUND_SURNAMES = frozenset(
 # words the segmenter may tag as names but that are policy words
 _NOT_NAMES = {"高龄", "方便", "明白", "包括", "安全", "文化", "和平", "向前", "申请", "江西", "常住",
               "成年", "华侨", "任何", "应当", "万元", "金额", "党员", "史料", "时间", "田地", "林地",
-              "安全感", "江西人", "温馨", "高明", "平安", "康复", "宁可", "全家", "单身", "明年"}
+              "安全感", "江西人", "温馨", "高明", "平安", "康复", "宁可", "全家", "单身", "明年",
+              # places and plants the dictionary tags as names
+              "高安", "祁门", "祁门红", "杜鹃", "杜鹃花", "蒲公英", "滕王阁", "龙王庙"}
 # characters a given name does not hold (grammar words, measure words)
 _NOT_GIVEN = set("的了是在与及或吗呢啊吧呀哦嘛么说要有没不也都就还又叫去到给把被让找问办领拿交怎什为这那哪谁啥"
-                 "几个们等将从对于以而但若如即该此其之所因由每各某条款项章节号岁咋能会可想请您你我他她它下先后")
+                 "几个们等将从对于以而但若如即该此其之所因由每各某条款项章节号岁咋能会可想请您你我他她它下先后佰仟")
 # the characters that end a name after 我叫 (grammar particles only: 我叫于和平 is a name)
 _PARTICLES = set("的了是在吗呢啊吧呀哦嘛么，。、,.!?！？ ")
 # single characters common as a given name: a surname + one of them, alone or before 的, is a name
@@ -88,8 +130,10 @@ _NAME_CHARS = set(
     "罡恒鸿桦骅剑娇纪宽灵玛媚琪晴容睿烁堂唯威韦雯萱彦宇雨洋忠宗曼紫逸贤蝶菡绿儿烟小大金银铁根水喜财旺夏"
     "冬柏鑫帆帅凯锋锐坤涵立丰铭韬祺虹姗蕾莹博轩梓萌浩然沛霖熙煜琦瑜璇婧钰岳崇兵彬武峻嵩源湘赣闽"
     "敏子诺花军静菊兰梅轩航涵萱来一二三四五六七八九")
+_CN_NUMERALS = set("一二三四五六七八九十两几半")
+_MEASURES = set("克斤两吨米个只次年月天岁元块角分份张本条件项户口人位间层")
 _PLACE_SUFFIXES = tuple("县市区镇乡村省局街路所站院委办处厅部队组社馆厂司行店园场港湾桥山河湖庄屯寨洲岛州府署会"
-                        "校园人") + ("中心", "公司", "银行", "医院", "学校", "政府", "大学", "社区")
+                        "校园人阁庙寺塔亭祠坞埠垄垅畈坑塘墩坳岭坪塅窑") + ("中心", "公司", "银行", "医院", "学校", "政府", "大学", "社区")
 # words after which, or before which, a name is expected
 _BENEFITS = ("低保 低保金 低保证 补贴 津贴 补助 补助金 养老金 退休金 工资 医保 社保 医保卡 社保卡 户口 户籍 房子 房屋 "
              "住房 宅基地 五保 五保证 残疾证 残疾人证 身份证 救助 救助金 抚恤金 存折 银行卡 账户 养老保险 医疗保险 "
@@ -100,14 +144,23 @@ _ANCHOR = re.compile("|".join(sorted(set(_BENEFITS + _HONORIFICS + ["的"]), key
 _STRONG_CUE = re.compile(
     r"(?:我叫|我名叫|名叫|名字叫|名字是|名字为|姓名是|姓名为|姓名叫|姓名[:：]|户主叫|户主名叫|老人叫|"
     r"[我他她][妈爸爷奶姥爹娘]叫|"
-    r"我(?:父亲|母亲|爸爸|妈妈|老公|老婆|丈夫|妻子|爱人|儿子|女儿|孙子|孙女|爷爷|奶奶|外公|外婆|姥姥|姥爷|"
-    r"哥哥|姐姐|弟弟|妹妹|公公|婆婆)叫|[妈爸爷奶姥]的名字[是叫]?)[:：\s]*")
+    r"(?:我家|我|他|她)?(?:父亲|母亲|爸爸|妈妈|老公|老婆|丈夫|妻子|爱人|儿子|女儿|孙子|孙女|爷爷|奶奶|外公|外婆|"
+    r"姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|公公|婆婆|孩子|老伴|女婿|儿媳|媳妇|邻居)叫|[妈爸爷奶姥]的名字[是叫]?)[:：\s]*")
 _WEAK_CUE = re.compile(r"(?:我是|本人是?|姓名|叫做|帮|替|户主是?|申请人是?|联系人是?|收款人是?|持卡人是?|老人是|患者是?|当事人是?|"
                        r"家属是?)[:：\s]*")
 _QUESTION_WORDS = ("什么", "啥", "谁", "多少", "哪", "怎么", "几")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_NAME = re.compile(r"[A-Za-z]+(?:[ \u3000·.][A-Za-z]+){0,2}")
+_LATIN_BEFORE = re.compile(r"([A-Za-z]+(?: [A-Za-z]+){0,2}) ?$")  # wang xiu ying 低保
+_SURNAME_CHAR = re.compile("[" + "".join(sorted(SURNAMES | {c[0] for c in COMPOUND_SURNAMES})) + "]")
+# 我姓王叫秀英, 我姓王，名秀英: the surname and the given name apart
+_SURNAME_THEN_GIVEN = re.compile("姓(" + _SURNAME_CHAR.pattern + r")[，,、\s]*(?:名叫|名字叫|叫做|叫|名)[:：\s]*()"
+                                 r"(?=[\u3400-\u9fff])")
+# what people put between the characters of a name (张 秀 英, 张-秀-英, 王*英)
+_NAME_SEPARATORS = " \u3000-－·.*＊_—"
+# a character after which a surname and a name character are a place: 王家村, 张家港, 彭家村委会
+_PLACE_AFTER = set("村庄屯寨镇乡县市区省路街巷湾坊岭桥港岛洲州坞埠垄垅畈坑塘墩坳坪塅窑")
 _SEGMENT_SPLIT = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
 _NAME_TAGS = ("nr", "nrfg", "nrt")
 # surname characters far more often grammar words (和, 向, 于…): a name only if the dictionary says so
@@ -193,6 +246,85 @@ def _overlaps(spans, a: int, b: int) -> bool:
     return any(s < b and a < e for s, e, *_ in spans)
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    d = unicodedata.digit(c, None)
+    if d is not None:
+        return str(d)  # ①, ¹, ١, 𝟏, ０
+    if unicodedata.category(c) == "Cf":
+        return " "  # zero-width spaces and joiners: a separator
+    n = unicodedata.normalize("NFKC", c)
+    return n if len(n) == 1 and n.isascii() and n.isalnum() else c  # Ｗａｎｇ
+
+
+def _fold(text: str) -> str:
+    """``text`` as the masker reads it, character for character (so its offsets are the text's):
+    digits of every script as ASCII digits, fullwidth letters as ASCII, invisible format
+    characters as spaces."""
+    if _PLAIN.fullmatch(text):
+        return text
+    return "".join(c if c.isascii() else _fold_char(c) for c in text)
+
+
+def _labelled_spans(text: str, spans: list) -> list:
+    """``spans`` with the numbers and accounts a label says are a person's (军官证123456, 尾号5678,
+    微信号 wxid_abc1234567): added, or widened to the whole token where a long number in it was
+    found already (护照E12345678, 残疾证号36020319500101123X21)."""
+    found = [(m.start(), m.end()) for m in _WXID.finditer(text)]
+    for m in _ID_LABEL.finditer(text):
+        t = _ID_TOKEN.match(text, m.end())
+        if not t:
+            continue
+        token, label = t.group(), m.group().strip(" \t:：是为")
+        ndigits = sum(c.isdigit() for c in token)
+        account = label.upper().startswith(_ACCOUNT_LABELS)
+        if not (ndigits >= 3 or (account and len(token) >= 5 and
+                                 (ndigits or "_" in token or label.endswith(("号", "名", "码"))))):
+            continue
+        if text[t.end():t.end() + 1] in _COUNT_UNITS:
+            continue  # 身份证号码是18位, 卡号123位
+        found.append((t.start(), t.end()))
+    out = list(spans)
+    for a, b in found:
+        hit = [sp for sp in out if sp[0] < b and a < sp[1]]
+        if any(sp[2] not in _NUMBER_LABELS for sp in hit):
+            continue  # an e-mail address, a placeholder typed in
+        start, end = min([a] + [sp[0] for sp in hit]), max([b] + [sp[1] for sp in hit])
+        if hit and (start, end) == (min(sp[0] for sp in hit), max(sp[1] for sp in hit)):
+            continue  # the token is part of a number found already (身份证是360203 1950 0101 123X)
+        if hit:
+            label = hit[0][2]
+        else:
+            label = _digits_label(text[a:b]) if re.fullmatch(r"[0-9]+[Xx]?", text[a:b]) else NUMBER
+        out = [sp for sp in out if sp not in hit]
+        out.append((start, end, label))
+    return out
+
+
+def _plate_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _PLATE.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 2 and not _overlaps(taken, m.start(), m.end()):
+            out.append((m.start(), m.end(), PLATE))
+    return out
+
+
+def _house_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
+    """House numbers: two or more parts (3组12号, 5栋2单元301室), or one right after a village's or
+    a road's name (进坑村3组, 新厂西路123号); not 3号窗口, 第12号, 1月1号, 3室2厅."""
+    out = []
+    for m in _HOUSE.finditer(text):
+        a, b = m.span()
+        if a and text[a - 1] == "第":
+            continue
+        units = _HOUSE_UNIT.findall(m.group())
+        if len(units) < 2 and not (a and text[a - 1] in _ADDRESS_ENDS and units[0] in _SINGLE_HOUSE_UNITS):
+            continue
+        if not _overlaps(taken, a, b):
+            out.append((a, b, HOUSE))
+    return out
+
+
 # the dictionary ------------------------------------------------------------------------------
 def _jieba():
     from catalog.analysis import jieba_module
@@ -255,6 +387,8 @@ def _name_like(span: str, alone: bool = False) -> bool:
         return False
     if span.endswith(_PLACE_SUFFIXES) or any(c in _NOT_GIVEN for c in given):
         return False
+    if len(given) == 2 and given[0] in _CN_NUMERALS and given[1] in _MEASURES:
+        return False  # 钱一克, 高一个: a numeral and a measure word
     if _known_word(span) or _known_word(given):
         return False
     single = len(sur) == 1
@@ -294,15 +428,18 @@ def _name_like(span: str, alone: bool = False) -> bool:
     return True
 
 
-def _inside_words(text: str) -> set[int]:
-    """Offsets that fall inside an ordinary dictionary word of ``text`` (保管|措施: 管): a name does
-    not start or end there."""
+def _inside_words(text: str) -> tuple[set[int], set[int]]:
+    """Offsets that fall inside an ordinary dictionary word of ``text`` (保管|措施: 管), and those
+    inside any dictionary word, names' included (支付宝 is tagged a name's): a name does not start
+    or end there."""
     jieba, _ = _jieba()
-    inside = set()
+    inside, inside_any = set(), set()
     for word, start, end in jieba.tokenize(text, HMM=False):
-        if end - start >= 2 and not _tag(word).startswith("nr"):
-            inside.update(range(start + 1, end))
-    return inside
+        if end - start >= 2:
+            inside_any.update(range(start + 1, end))
+            if not _tag(word).startswith("nr"):
+                inside.update(range(start + 1, end))
+    return inside, inside_any
 
 
 def _cjk_len(text: str, i: int) -> int:
@@ -373,10 +510,44 @@ def _surname_pinyin() -> frozenset[str]:
     return frozenset(out)
 
 
+_word_pinyin_cache: dict[str, tuple[int, frozenset[str]]] = {}
+
+
+def _words_pinyin(words) -> frozenset[str]:
+    from catalog.pinyin import syllables
+
+    return frozenset(p for p in ("".join(syllables(w)) for w in words if _CJK_RUN.fullmatch(w)) if len(p) >= 4)
+
+
+def _word_pinyin() -> frozenset[str]:
+    """The pinyin of the built-in dictionary's words and the open catalogue's (dibao, yiliao,
+    baoxian): what a pinyin search for a policy is made of, not a name."""
+    from catalog.analysis import _user_words
+
+    cached = _word_pinyin_cache.get("words")
+    if cached is None or cached[0] != len(_user_words):  # the catalogue's words only ever grow
+        cached = (len(_user_words), _words_pinyin(_builtin_words() | _user_words.copy()))
+        _word_pinyin_cache["words"] = cached
+    return cached[1]
+
+
+def _pinyin_words(letters: str) -> bool:
+    """Is ``letters`` (lower case, no spaces) the pinyin of one or more dictionary words
+    (dibaoshenqing, yiliaobaoxian)?"""
+    known, n = _word_pinyin(), len(letters)
+    ok = [True] + [False] * n
+    for j in range(1, n + 1):
+        ok[j] = any(ok[i] and letters[i:j] in known for i in range(max(0, j - 24), j - 3))
+    return ok[n]
+
+
 def _pinyin_name(words: list[str]) -> bool:
-    """zhangsan, zhang san, ouyang nana: 2-4 syllables, the first a surname's."""
+    """zhangsan, zhang san, ouyang nana: 2-4 syllables, the first a surname's; not the pinyin of
+    a policy word (dibao, yiliao baoxian)."""
     from catalog.pinyin import split_pinyin_all
 
+    if _pinyin_words("".join(words).lower()):
+        return False
     sylls = []
     for w in words:
         splits = split_pinyin_all(w.lower(), 4)
@@ -407,15 +578,22 @@ def _latin_name_end(text: str, i: int, end: int, strong: bool) -> int | None:
 
 # the masker ----------------------------------------------------------------------------------
 def mask(text: str) -> str:
-    """``text`` with ID-card, phone, bank-card and other long numbers, e-mail addresses and
-    personal names replaced by placeholders ([身份证号], [手机号], [姓名] …)."""
+    """``text`` with ID-card, phone, bank-card and other long numbers, labelled short ones (工号,
+    尾号, 军官证), e-mail addresses, vehicle plates, house numbers and personal names replaced by
+    placeholders ([身份证号], [手机号], [号码], [车牌], [门牌], [姓名] …)."""
     if not text:
         return text
-    spans: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text)]
-    spans += [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text) if not _overlaps(spans, m.start(), m.end())]
-    spans += _number_spans(text, spans)
-    if _CJK_CHAR.search(text) or len(text) <= 40:
-        spans += _name_spans(text, spans)
+    view = _fold(text)  # offsets are the text's
+    spans: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(view)]
+    for pattern in (_EMAIL, _SPELT_EMAIL):
+        spans += [(m.start(), m.end(), EMAIL) for m in pattern.finditer(view)
+                  if not _overlaps(spans, m.start(), m.end())]
+    spans += _plate_spans(view, spans)
+    spans += _number_spans(view, spans)
+    spans = _labelled_spans(view, spans)
+    spans += _house_spans(view, spans)
+    if _CJK_CHAR.search(view) or len(view) <= 40:
+        spans += _name_spans(view, spans)
     return _apply(text, spans)
 
 
@@ -433,16 +611,30 @@ def _apply(text: str, spans) -> str:
     return "".join(out)
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Name spans that overlap made one (王德|德发 → 王德发): no part of a name is left beside
+    its placeholder."""
+    out: list[list] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b, NAME) for a, b in out]
+
+
 def _name_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int]] = []
 
     def add(a: int, b: int) -> None:
-        if b > a and not _overlaps(taken, a, b) and not _overlaps(found, a, b):
-            found.append((a, b, NAME))
+        if b - a == 2 and ((b < len(text) and text[b] in _PLACE_AFTER) or text[a + 1] == "家"):
+            return  # 彭家村委会, 李庄村: a village; 姚家, 王家的地: a family, not a person
+        if b > a and not _overlaps(taken, a, b):
+            found.append((a, b))
 
     has_cjk = bool(_CJK_CHAR.search(text))
-    inside = _inside_words(text) if has_cjk else set()
-    # 1. after a cue: 我叫王秀英, 户主是张三, 我叫zhangsan
+    inside, inside_any = _inside_words(text) if has_cjk else (set(), set())
+    # 1. after a cue: 我叫王秀英, 户主是张三, 我叫zhangsan, 我姓王叫秀英
     for cue, strong in ((_STRONG_CUE, True), (_WEAK_CUE, False)):
         for m in cue.finditer(text):
             if _overlaps(taken, m.start(), m.end()):
@@ -450,11 +642,19 @@ def _name_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
             span = _name_after_cue(text, m.end(), strong)
             if span and (strong or span[0] not in inside):
                 add(*span)
+    for m in _SURNAME_THEN_GIVEN.finditer(text):
+        a = m.start(2)
+        b = a + min(_cjk_len(text, a), 2)
+        if b - a == 2 and (text[a + 1] in _PARTICLES or _starts_word(text, a + 1)):
+            b -= 1
+        if text[a] not in _PARTICLES and not text.startswith(_QUESTION_WORDS, a):
+            add(*m.span(1))
+            add(a, b)
     # 2. before 的, a benefit or a form of address: 王秀英的低保, 欧阳娜娜低保, zhangsan的低保
     if has_cjk:
         for m in _ANCHOR.finditer(text):
             p = m.start()
-            lm = re.search(r"([A-Za-z]+(?: [A-Za-z]+)?) ?$", text[max(0, p - 30):p])
+            lm = _LATIN_BEFORE.search(text[max(0, p - 40):p])
             if lm and _pinyin_name(lm.group(1).split()):
                 add(p - len(lm.group()), p - (1 if lm.group().endswith(" ") else 0))
                 continue
@@ -462,17 +662,22 @@ def _name_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
                 add(a, p)
                 break
     # 3. words the segmenter tags as a person's name (村支书王大明违规), or a surname then such a word
+    cut: dict[int, tuple[int, str]] = {}
     if has_cjk:
         _, pseg = _jieba()
         pos, prev = 0, None
         for word, flag in pseg.cut(text):
             start, end = pos, pos + len(word)
             pos = end
-            if flag in _NAME_TAGS and 2 <= len(word) <= 4 and start not in inside and _name_like(word, alone=True):
-                add(start, end)
-            elif (prev is not None and flag in _NAME_TAGS and 1 <= len(word) <= 2
-                  and prev[1] not in _GRAMMAR_TAGS and prev[2] not in inside and _name_like(prev[0] + word, alone=True)):
+            cut[start] = (end, flag)
+            if (prev is not None and flag in _NAME_TAGS and 1 <= len(word) <= 2
+                    and prev[1] not in _GRAMMAR_TAGS and prev[2] not in inside
+                    and (_name_like(prev[0] + word, alone=True)
+                         # both tagged a name's: 李|卫东
+                         or (prev[1] in _NAME_TAGS and len(word) == 2 and _name_like(prev[0] + word)))):
                 add(prev[2], end)
+            elif flag in _NAME_TAGS and 2 <= len(word) <= 4 and start not in inside and _name_like(word, alone=True):
+                add(start, end)
             prev = (word, flag, start) if len(word) == 1 and word in SURNAMES else None
     # 4. a segment that is only a plausible name: 欧阳娜娜, 低保 王秀英; a text that is only a pinyin name
     pos = 0
@@ -485,7 +690,18 @@ def _name_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
     if re.fullmatch(r"[A-Za-z]+(?:\s+[A-Za-z]+){0,2}", stripped) and _pinyin_name(stripped.split()):
         start = text.find(stripped)
         add(start, start + len(stripped))
-    return found
+    # 5. a name anywhere else (王桂兰能办低保吗, 我妈王桂兰今年八十了, 周建华在村里当会计), also
+    # spaced out (张 秀 英的低保, 我叫王 秀英) or with a hyphen (张-秀-英)
+    if has_cjk:
+        for span in _free_names(text, inside_any, cut):
+            add(*span)
+    # a surname and one character before a third that names are made of: the name is likely the
+    # three (袁玉|英发补贴 → 袁玉英): no character of it is left
+    for k, (a, b) in enumerate(found):
+        if b - a == 2 and b < len(text) and text[a] in SURNAMES and text[b] in _NAME_CHARS \
+                and text[b] not in _NOT_GIVEN and _name_like(text[a:b + 1], alone=True):
+            found[k] = (a, b + 1)
+    return _merged(found)
 
 
 def _anchor_candidates(text: str, p: int, inside: set[int]):
@@ -496,27 +712,119 @@ def _anchor_candidates(text: str, p: int, inside: set[int]):
             yield a
 
 
+def _free_name(span: str) -> bool:
+    """A plausible name where nothing around it says it is one: a surname, then one or two
+    characters all common in given names, the whole no word of the dictionary (高新, 金银花,
+    文化馆) nor a place (王家村)."""
+    sur = _surname_of(span)
+    if sur is None or not all(c in _NAME_CHARS for c in span[len(sur):]):
+        return False
+    if _freq(span) and not _tag(span).startswith("nr"):
+        return False
+    return _name_like(span, alone=True)
+
+
+def _free_names(text: str, inside: set[int], cut: dict[int, tuple[int, str]]):
+    """Spans of names not next to a cue or an anchor (see _name_spans, 5.). ``inside``: offsets
+    inside any dictionary word (支付宝: no name starts at 付); ``cut``: the segmenter's words,
+    {start: (end, tag)}: a name starts where one of them does (和高德: no name at 高), not where it
+    reads another word (一|毛五)."""
+    n = len(text)
+    for m in _SURNAME_CHAR.finditer(text):
+        i = m.start()
+        if i in inside:
+            continue  # 保管: 管 is no surname here
+        if i not in cut:
+            continue  # 和高德: the segmenter reads 和 as the surname
+        # the segmenter reads another word there (一|毛五, 国|华月|月盈), or the surname character
+        # as a word by itself before no name (钱|才到帐, 把|钱|全垫上)
+        word_end, tag = cut.get(i, (i, ""))
+        other_word = tag not in _NAME_TAGS and (
+            (word_end - i >= 2 and tag != "ns")
+            or (word_end - i == 1 and cut.get(word_end, (0, ""))[1] not in _NAME_TAGS + ("ns", "nz")))
+        if other_word and text[i:word_end] in COMPOUND_SURNAMES and _freq(text[i:word_end]) < 1000:
+            other_word = False  # 鲜于|娟, 漆雕|文: a compound surname the dictionary knows as a word
+        # the characters of the name, skipping separators between them (张 秀 英, 张-秀-英, 欧 阳 娜 娜)
+        chars, j = [i], i + 1
+        while len(chars) < 4 and j < n:
+            k = j
+            while k < n and k - j < 3 and text[k] in _NAME_SEPARATORS:
+                k += 1
+            if k >= n or not _CJK_CHAR.match(text[k]):
+                break
+            chars.append(k)
+            j = k + 1
+        sur = 2 if len(chars) > 2 and text[i] + text[chars[1]] in COMPOUND_SURNAMES else 1
+        for glen in (2, 1):
+            if len(chars) < sur + glen:
+                continue
+            picked = chars[:sur + glen]
+            end = picked[-1] + 1
+            span = "".join(text[c] for c in picked)
+            given = span[sur:]
+            gapped = end - i > len(span)
+            if glen == 2 and picked[sur] == picked[sur - 1] + 1 and picked[sur + 1] > picked[sur] + 1:
+                continue  # 乐平 政务: a gap inside the given name only, after a character glued to the surname
+            if gapped:
+                # spaced out: what follows is no further character of it (张 大 妈)
+                rest = text[end:end + 4].lstrip(_NAME_SEPARATORS)
+                if end < n and text[end] in _NAME_SEPARATORS and rest and _CJK_CHAR.match(rest[0]) \
+                        and rest[0] not in _NOT_GIVEN and rest[0] not in _PARTICLES:
+                    continue
+            elif other_word or end in inside:
+                continue  # not a surname here, or the name would end inside a word
+            if end < n and text[end] in _PLACE_AFTER:
+                continue  # 王家村, 彭家村委会
+            if end < n and given[-1] in _CN_NUMERALS and text[end] in _MEASURES:
+                continue  # 多少钱一克
+            if _free_name(span):
+                if tag in _NAME_TAGS and end < word_end <= i + 4 and not gapped:
+                    end = word_end  # 张根|硕: the segmenter reads a longer name
+                yield i, end
+                break
+
+
 # what may be stored --------------------------------------------------------------------------
 MAX_SAFE_INPUT = 400  # characters: a longer text is not stored at all
 
 
+# digits that are a date, a time, an amount or a count, or a public hotline, not part of a number:
+# unsafe() does not count them (2024年1月1日, 2024-01-01, 9:30, 780元, 第12条, 3个月, 12345, 95588)
+_NOT_COUNTED = re.compile(
+    r"(?<![0-9])(?:(?:12\d{3}|9[56]\d{3})(?![0-9])"
+    r"|(?:19|20)\d\d\s?(?:年|[-./])\s?\d{1,2}\s?(?:月|[-./])\s?\d{1,2}(?![0-9])(?:\s?[日号])?"
+    r"|(?:19|20)\d\d\s?年(?:\s?\d{1,2}\s?月)?|\d{1,2}\s?月\s?\d{1,2}\s?[日号]?|\d{1,2}[:：]\d\d(?![0-9:：])"
+    r"|\d+(?:\.\d+)?(?=[位岁元块万千百亿角%％个人户亩米天年月日条款项次页期届级倍斤克吨种本张份间层周]))")
+_DIGIT_PIECES = re.compile(rf"[0-9]+[Xx]?|[{_CN_DIGITS}]{{3,}}|" + _NUMBER_PLACEHOLDER.pattern)
+WINDOW = 24  # characters: 10 digits within them are a number however they are split
+PLACEHOLDER_DIGITS = 6  # a hidden number counts as this many digits beside the digits left
+
+
 def unsafe(text: str) -> bool:
     """Does ``text`` (already masked) still hold something that could identify a person: a token
-    with 7+ digits (139a1234b5678), 10+ digits close together (139的1234的5678), an e-mail?"""
-    if _EMAIL.search(text):
+    with 7+ digits (139a1234b5678), an e-mail, or 10+ digits within 24 characters however they
+    are split (139的1234的5678, 电话139 和 1234 和 5678; a hidden number beside them counts as 6:
+    电话[号码] 号 5678)? Dates, times and amounts (2024年1月1日, 780元) are not counted."""
+    text = _fold(text)
+    if _EMAIL.search(text) or _SPELT_EMAIL.search(text):
         return True
     for m in _TOKEN.finditer(text):
         token = m.group().strip(_SEPARATORS)
-        if _count_digits(token) >= 7 and not _is_dates(token):
+        if _count_digits(token) >= 7 and not _is_dates(token, text.startswith((":", "："), m.end())):
             return True
-    total, last_end = 0, None
-    for m in _DIGIT_PIECE.finditer(text):
-        if last_end is not None and m.start() - last_end > 2:
-            total = 0
-        total += len(m.group())
-        last_end = m.end()
-        if total >= 10:
-            return True
+    counted = _NOT_COUNTED.sub(lambda m: "~" * len(m.group()), text)
+    pieces = [(m.start(), m.end(), m.group()) for m in _DIGIT_PIECES.finditer(counted)]
+    for i, (start, _, _) in enumerate(pieces):
+        digits, hidden = 0, False
+        for a, b, piece in pieces[i:]:
+            if b - start > WINDOW:
+                break
+            if piece.startswith("["):
+                hidden = True
+            else:
+                digits += len(piece)
+            if digits + (PLACEHOLDER_DIGITS if hidden else 0) >= 10:
+                return True
     return False
 
 

@@ -204,8 +204,11 @@ class UsageLog:
             terms = vocabulary_terms(query or "")
         kept: list[str] = []
         for term in terms:
-            # words the publisher wrote; still, only what the masker leaves as it is is stored
-            if isinstance(term, str) and 2 <= len(term) <= 30 and term not in kept and safe_text(term) == term:
+            # words the publisher wrote, which are short (国有土地上房屋征收与补偿 has 12 characters;
+            # the built-in dictionary's two longer words are known): a caller passing a whole
+            # question stores nothing; still, only what the masker leaves as it is is stored
+            if isinstance(term, str) and term not in kept and safe_text(term) == term and (
+                    2 <= len(term) <= 12 or term.lower() in builtin_vocabulary().words):
                 kept.append(term)
             if len(kept) >= MAX_TERMS:
                 break
