@@ -422,9 +422,9 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
     with data_dir.import_lock():
         data_dir.collect_garbage()
         migrate(data_dir)
-        trusted = keys(data_dir)
+        trusted, retired = keys(data_dir), not demo_usable(data_dir)
         for key in given:
-            if key.demo and not demo_usable(data_dir):
+            if key.demo and retired:
                 raise _refuse("本机已经导入过正式目录，演示公钥已停用（演示私钥是公开的，任何人都能用它签名），"
                               "不能再用 --trust 信任它。", "demo key retired")
             installed = trusted.get(key.fingerprint)
@@ -441,7 +441,7 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
             current = _open_current(data_dir)
             try:
                 pkg = check_package(staging, present, trusted, current, allow_unsigned=allow_unsigned,
-                                    confirm=confirm, demo_retired=not demo_usable(data_dir))
+                                    confirm=confirm, demo_retired=retired)
                 before = {t: current.record_hashes(t) for t in RECORD_TYPES} if current else {}
                 previous_meta = current.meta() if current else None
                 previous_history = current.history() if current else []

@@ -13,7 +13,7 @@ from catalog.datadir import DataDir
 from catalog.errors import CatalogError, PackageRefused
 from catalog.packages import _open_current, check_package, read_manifest
 from catalog.records import FILES as RECORD_FILES
-from catalog.signing import fingerprint, fingerprint_file, load_public_raw, verify
+from catalog.signing import fingerprint, load_public_raw, verify
 from catalog.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
 from catalog.trust import keys as trusted
 
@@ -64,19 +64,34 @@ def find_packages(folder: Path | str) -> list[Path]:
 
 
 def inspect_package(data_dir: DataDir | Path | str, package: Path | str,
-                    stick_keys: dict[str, bytes] | None = None) -> PackageInfo:
+                    stick_keys: dict[str, bytes] | None = None,
+                    state: "_TrustState | None" = None) -> PackageInfo:
     """Everything staff need to decide, from a complete check against this kiosk (a dry run).
     ``stick_keys`` (fingerprint -> raw key of the .pub files beside it) tell which of them signed
-    it, so staff can install that key for its publisher."""
+    it, so staff can install that key for its publisher; ``state`` (the kiosk's keys) is read here
+    unless the caller, looking at a whole stick, read it once for all its packages."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
     try:
-        return _inspect(data_dir, package, stick_keys or {})
+        return _inspect(data_dir, package, stick_keys or {}, state or _TrustState.read(data_dir))
     except OSError:  # the stick went away, or a file on it cannot be read
         return PackageInfo(path=str(package), applies=False,
                            reason="读取U盘上的更新包时出错（U盘可能已拔出），请重新插入后再试。")
 
 
-def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes]) -> PackageInfo:
+@dataclass
+class _TrustState:
+    """The kiosk's keys and whether the demo key is retired, read once for a whole stick."""
+
+    keys: dict
+    demo_retired: bool
+
+    @classmethod
+    def read(cls, data_dir: DataDir) -> "_TrustState":
+        return cls(trusted(data_dir), not demo_usable(data_dir))
+
+
+def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes],
+             state: _TrustState) -> PackageInfo:
     info = PackageInfo(path=str(package), applies=False)
     with tempfile.TemporaryDirectory(prefix="kiosk-inspect-") as tmp:
         staged = Path(tmp) / "p"
@@ -98,13 +113,13 @@ def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes
             if (staged / fname).is_file():
                 with open(staged / fname, encoding="utf-8", errors="replace") as fh:
                     info.counts[rtype] = sum(1 for line in fh if line.strip())
-        info.signer, info.signature = _signature(staged, raw, data_dir, info.publisher)
+        info.signer, info.signature = _signature(staged, raw, state.keys, info.publisher)
         if stick_keys and (staged / "manifest.sig").is_file():
             info.stick_signer = verify((staged / "manifest.sig").read_bytes(), raw, stick_keys)
         current = _open_current(data_dir) if data_dir.root.exists() else None
         try:
             info.current_publisher = current.meta().get("publisher") if current is not None else None
-            _dry_run(info, staged, present, trusted(data_dir), current, not demo_usable(data_dir))
+            _dry_run(info, staged, present, state.keys, current, state.demo_retired)
         finally:
             if current is not None:
                 current.close()
@@ -139,11 +154,10 @@ def _dry_run(info: PackageInfo, staged: Path, present: list[str], keys, current,
         info.applies = True
 
 
-def _signature(staged: Path, raw: bytes, data_dir: DataDir, publisher) -> tuple[str | None, str]:
+def _signature(staged: Path, raw: bytes, keys: dict, publisher) -> tuple[str | None, str]:
     sig_file = staged / "manifest.sig"
     if not sig_file.is_file():
         return None, "未签名"
-    keys = trusted(data_dir)
     fp = verify(sig_file.read_bytes(), raw, {f: k.raw for f, k in keys.items()})
     if fp is None:
         return None, "签名人不在本机的信任列表中，或签名无效"
@@ -210,12 +224,14 @@ class StickKey:
     note: str = ""                   # plain Chinese: why nothing is offered, or for what
 
 
-def stick_keys(data_dir: DataDir | Path | str, key_files: list[Path],
-               packages: list[PackageInfo]) -> list[StickKey]:
-    """What staff can do with each key file: install it for the publishers of the packages on the
-    stick that it signed, or (a new key for the same county) for this kiosk's own publisher."""
+def stick_keys(data_dir: DataDir | Path | str, key_files: dict[Path, str | None],
+               packages: list[PackageInfo], state: _TrustState | None = None) -> list[StickKey]:
+    """What staff can do with each key file (path -> its fingerprint, None when it is not a key):
+    install it for the publishers of the packages on the stick that it signed, or (a new key for
+    the same county) for this kiosk's own publisher."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
-    installed = trusted(data_dir)
+    state = state or _TrustState.read(data_dir)
+    installed = state.keys
     current = next((i.current_publisher for i in packages if i.current_publisher), None)
     if current is None:
         from catalog.catalogue import status
@@ -225,11 +241,9 @@ def stick_keys(data_dir: DataDir | Path | str, key_files: list[Path],
         except (OSError, CatalogError):
             current = None
     out = []
-    for path in key_files:
-        sk = StickKey(path=str(path))
-        try:
-            sk.fingerprint = fingerprint_file(path)
-        except (OSError, CatalogError):
+    for path, fp in key_files.items():
+        sk = StickKey(path=str(path), fingerprint=fp)
+        if fp is None:
             sk.note = "不是有效的公钥文件"
             out.append(sk)
             continue
@@ -241,7 +255,7 @@ def stick_keys(data_dir: DataDir | Path | str, key_files: list[Path],
                 signed.append(info.publisher)
         if sk.fingerprint == DEMO_FINGERPRINT:
             sk.demo = True
-            if not demo_usable(data_dir):
+            if state.demo_retired:
                 sk.note = "演示公钥：本机已导入过正式目录，演示公钥已停用，不能安装"
             elif not have:
                 sk.offers, sk.note = [DEMO_PUBLISHER], "演示公钥：只能签名演示目录"
@@ -276,13 +290,16 @@ def read_stick(data_dir: DataDir | Path | str, folder: Path | str) -> tuple[list
     """The staff screen's view of a stick, in one call (off the GUI thread): every package with
     its dry run, and every key file with what it may be installed for."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
-    key_files = find_keys(folder)
+    key_files: dict[Path, str | None] = {}
     raw = {}
-    for path in key_files:
+    for path in find_keys(folder):
         try:
             raw_key = load_public_raw(path)
         except (OSError, CatalogError):
+            key_files[path] = None
             continue
-        raw[fingerprint(raw_key)] = raw_key
-    infos = [inspect_package(data_dir, p, raw) for p in find_packages(folder)]
-    return infos, stick_keys(data_dir, key_files, infos)
+        key_files[path] = fingerprint(raw_key)
+        raw[key_files[path]] = raw_key
+    state = _TrustState.read(data_dir)
+    infos = [inspect_package(data_dir, p, raw, state) for p in find_packages(folder)]
+    return infos, stick_keys(data_dir, key_files, infos, state)
