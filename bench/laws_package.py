@@ -131,7 +131,7 @@ def pack_source(source: Path, out_zip: Path, counts: dict, started: float) -> di
     if pinned:
         os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
     try:
-        report = pack(source, out_zip, key=None)
+        report = pack(source, out_zip, key=None, vectors=False)  # 147k passages: see speed.py
     finally:
         if pinned:
             del os.environ["SOURCE_DATE_EPOCH"]

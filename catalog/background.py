@@ -167,3 +167,27 @@ def _json_line(line: str) -> dict | None:
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
+
+
+def embed_in_child(data_dir: DataDir, started: Callable[[subprocess.Popen], None] | None = None) -> int:
+    """Embed the live catalogue's passages that lack a vector, in a child process at low priority
+    (``python -m catalog embed``); blocks, returns how many were embedded (0 when the child was
+    stopped or failed: what it saved stays saved, and the next run goes on from there)."""
+    cmd = [*child_command(), "--data-dir", str(data_dir.root), "embed", "--json"]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    flags = getattr(subprocess, "IDLE_PRIORITY_CLASS", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, env=env, creationflags=flags) as proc:
+        if hasattr(os, "setpriority"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, proc.pid, 19)
+            except OSError:
+                pass
+        if started is not None:
+            started(proc)
+        out, _ = proc.communicate()
+    obj = _last_json(out or b"")
+    if proc.returncode != 0 or obj is None:
+        log.info("background embedding ended with %s", proc.returncode)
+        return 0
+    return int(obj.get("embedded", 0))

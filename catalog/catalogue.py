@@ -32,6 +32,9 @@ class Catalog:
         self._faq_texts = None
         self._faq_matcher = None
         self._usage_vocab = None
+        self._passage_engine = None
+        self._dense = None
+        self._dense_loaded = False
 
     @classmethod
     def open(cls, data_dir: DataDir | Path | str) -> "Catalog":
@@ -141,6 +144,64 @@ class Catalog:
         """Answer a citizen's question from the FAQ base (see catalog.qa)."""
         return self.faq_matcher().ask(question, limit)
 
+    # passages and vectors ------------------------------------------------------------------
+    @property
+    def passage_engine(self):
+        """The passage index of this generation (None for one built before passages existed)."""
+        if self._passage_engine is None:
+            path = self.data_dir.generation_path(self.generation) / "passages"
+            if path.is_dir():
+                self._passage_engine = type(self.engine)(path)
+        return self._passage_engine
+
+    def dense(self):
+        """The passage vectors this kiosk has for this catalogue (catalog.vectors.DenseIndex), or
+        None: no sentence model here, or no vector yet. Loaded on first use."""
+        from catalog import semantic
+
+        if not self._dense_loaded:
+            self._dense_loaded = True
+            if semantic.available():
+                from catalog.vectors import cache_for, load_index
+
+                try:
+                    cache = cache_for(self.data_dir)
+                    try:
+                        self._dense = load_index(self.store, cache)
+                    finally:
+                        cache.close()
+                except Exception as exc:  # noqa: BLE001 - lexical search still answers
+                    log.warning("passage vectors not loaded: %r", type(exc).__name__)
+                    self._dense = None
+        return self._dense
+
+    @property
+    def region(self) -> str | None:
+        """The kiosk's region, whose texts rank first when texts are otherwise close: the setting
+        (``CATALOG_REGION``), else the catalogue's manifest ``region`` (the demo's is
+        settings.DEMO_REGION)."""
+        import os
+
+        from catalog import settings
+
+        region = os.environ.get("CATALOG_REGION") or self.store.meta().get("region")
+        return settings.DEMO_REGION if region == "演示" else region
+
+    def reload_vectors(self) -> None:
+        """Read the vector cache again (after ``embed`` added vectors)."""
+        self._dense_loaded = False
+        self._dense = None
+
+    def vector_status(self) -> dict:
+        """{"model": the model id when every passage has its vector (else null), "done", "total"}."""
+        from catalog import semantic
+
+        total = self.store.db.execute("select count(*) from passages").fetchone()[0]
+        dense = self.dense()
+        done = len(dense.keys) if dense is not None else 0
+        return {"model": semantic.MODEL if dense is not None and done >= total and total else None,
+                "done": done, "total": total}
+
     def is_current(self) -> bool:
         return self.data_dir.pointer().generation == self.generation
 
@@ -152,6 +213,8 @@ class Catalog:
 
     def close(self) -> None:
         self.engine.close()
+        if self._passage_engine is not None:
+            self._passage_engine.close()
         self.store.close()
 
     def __enter__(self):
@@ -180,6 +243,7 @@ def status(data_dir: DataDir | Path | str) -> Status:
     store = Store.open_readonly(data_dir.generation_path(ptr.generation) / "catalog.db", check_version=False)
     try:
         meta, counts = store.meta(), store.counts()
+        vec = _vector_progress(data_dir, store)
     finally:
         store.close()
     previous = None
@@ -197,4 +261,25 @@ def status(data_dir: DataDir | Path | str) -> Status:
         documents=counts["documents"], faqs=counts["faqs"], previous_sequence=previous,
         unsigned=bool(meta.get("unsigned")), engine=meta.get("engine") or "whoosh",
         created=meta.get("created"), signer=meta.get("signer"), trusted_keys=trusted,
-        demo_key_trusted=demo)
+        demo_key_trusted=demo, vectors=vec[0], vectors_done=vec[1], vectors_total=vec[2])
+
+
+def _vector_progress(data_dir: DataDir, store: Store) -> tuple[str | None, int, int]:
+    from catalog import semantic
+    from catalog.vectors import cache_for, progress_of
+
+    if "passages" not in store.db.table_names():
+        return None, 0, 0
+    total = store.db.execute("select count(*) from passages").fetchone()[0]
+    if not semantic.available() or not total:
+        return None, 0, total
+    try:
+        cache = cache_for(data_dir)
+        try:
+            done, total = progress_of(store, cache)
+        finally:
+            cache.close()
+    except Exception as exc:  # noqa: BLE001 - status never fails on the cache
+        log.warning("vector cache not read: %r", type(exc).__name__)
+        return None, 0, total
+    return (semantic.MODEL if done >= total else None), done, total

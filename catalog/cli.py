@@ -98,6 +98,8 @@ def cmd_status(args, data_dir: DataDir) -> int:
     print(f"上一版：{'第 %d 版（可回退）' % st.previous_sequence if st.previous_sequence else '无'}")
     print(f"签名：{'未签名（测试用）' if st.unsigned else '已验证，公钥指纹 ' + (st.signer or '')}")
     print(f"检索引擎：{st.engine}")
+    if st.vectors_total:
+        print(f"段落向量：{'齐全（' + st.vectors + '）' if st.vectors else f'{st.vectors_done}/{st.vectors_total} 段，其余段落只按关键词检索'}")
     _print_keys(st.trusted_keys)
     if st.demo_key_trusted:
         print("注意：本机仍信任演示公钥（私钥是公开的），导入正式目录后它会自动停用。")
@@ -299,18 +301,44 @@ def cmd_fingerprint(args, data_dir) -> int:
     return 0
 
 
+def cmd_embed(args, data_dir) -> int:
+    from catalog import semantic, vectors
+    from catalog.catalogue import Catalog
+
+    if not semantic.available():
+        print("本机没有语句向量模型，检索只用关键词（不影响使用）。", file=sys.stderr)
+        return 1
+    with Catalog.open(data_dir) as cat:
+        cache = vectors.cache_for(data_dir)
+        try:
+            n = vectors.embed_missing(cat.store, cache, limit=args.limit)
+            done, total = vectors.progress_of(cat.store, cache)
+        finally:
+            cache.close()
+    if args.json:
+        _print_json({"embedded": n, "done": done, "total": total})
+    else:
+        print(f"本次计算 {n} 段；共 {total} 段，已有向量 {done} 段。")
+    return 0
+
+
 def cmd_pack(args, data_dir) -> int:
     from catalog.packages import pack
 
     if args.key is None and not args.unsigned:
         print("请用 --key 给出私钥文件（或用 --unsigned 制作测试用的未签名包）。", file=sys.stderr)
         return 2
+    def show(stage, done, total):
+        if done == total or done % 1024 == 0:
+            print(f"正在计算段落向量 {done}/{total}", file=sys.stderr)
+
     r = pack(Path(args.source), Path(args.out), key=None if args.unsigned else Path(args.key),
-             sequence=args.sequence, base=Path(args.base) if args.base else None)
+             sequence=args.sequence, base=Path(args.base) if args.base else None,
+             vectors=not args.no_vectors, vector_cache=args.vector_cache, progress=show)
     if args.json:
         _print_json({"path": str(r.path), "sequence": r.sequence, "kind": r.kind,
                      "base_sequence": r.base_sequence, "files": len(r.files),
-                     "fingerprint": r.fingerprint})
+                     "fingerprint": r.fingerprint, "vectors": "vectors.bin" in r.files})
     else:
         what = "完整包" if r.kind == "full" else f"增量包（基于第 {r.base_sequence} 版）"
         print(f"已生成{what}：{r.path}，第 {r.sequence} 版，{len(r.files)} 个文件"
@@ -406,8 +434,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--sequence", type=int)
     sp.add_argument("--base", metavar="PREVIOUS.zip")
     sp.add_argument("--unsigned", action="store_true", help="不签名（仅供测试）")
+    sp.add_argument("--no-vectors", action="store_true", help="不计算段落向量（查询机将自行计算）")
+    sp.add_argument("--vector-cache", metavar="FILE", help="已算好的向量的缓存文件（默认在用户缓存目录）")
     json_flag(sp)
     sp.set_defaults(func=cmd_pack, needs_data=False)
+
+    sp = sub.add_parser("embed", help="为本机目录中还没有向量的段落计算向量（可随时中断，下次接着算）")
+    sp.add_argument("--limit", type=int, help="最多计算这么多段")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_embed, needs_data=True)
     return p
 
 

@@ -175,12 +175,13 @@ class WhooshEngine:
         return seen.items()
 
     def search(self, groups: list[Group], *, require_all: bool, filters: dict[str, list[str]],
-               limit: int, docnum_keys: list[str] = ()) -> RawHits:
+               limit: int, docnum_keys: list[str] = (), facets: bool = True) -> RawHits:
         """Documents matching the query groups, best first.
 
         A group matches when any of its alternatives does, in any search field; a long Chinese
         alternative also matches when all its two-character parts occur (the index holds them).
         ``require_all`` ANDs the required groups (optional ones only add to the score).
+        Without ``facets`` only the hits are computed (``total`` is then their number).
         """
         required = [self._group_query(g) for g in groups if g.required or not require_all]
         optional = [self._group_query(g) for g in groups if not g.required and require_all]
@@ -199,6 +200,11 @@ class WhooshEngine:
         if q is None:
             return RawHits(0, [], {})
         flt = self._filter(filters)
+        if not facets:
+            with self._index().searcher() as s:
+                results = s.search(q, limit=limit, filter=flt, terms=False)
+                hits = [(hit["id"], float(hit.score)) for hit in results]
+            return RawHits(len(hits), hits, {name: {} for name in FACET_FIELDS})
         facets = {name: sorting.FieldFacet(field, allow_overlap=(name == "domain"),
                                            maptype=sorting.Count)
                   for name, field in FACET_FIELDS.items()}

@@ -96,6 +96,11 @@ class Status:
     # the keys this kiosk trusts: [{"fingerprint", "publishers", "demo"}]
     trusted_keys: list[dict[str, Any]] = field(default_factory=list)
     demo_key_trusted: bool = False
+    # passage vectors: the model id when every passage has its vector (dense retrieval on), else
+    # null; and how far the kiosk is (passages with a vector, passages)
+    vectors: str | None = None
+    vectors_done: int = 0
+    vectors_total: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,6 +143,23 @@ class SearchHit:
     published: str | None
     score: float
     snippet: str
+    # the passage the hit was found by: {"index", "text" (matches in 【】), "paragraph" (into
+    # Document.paragraphs, where the document screen opens), "label" (第十条, 第3段)}
+    passage: dict[str, Any] | None = None
+
+
+@dataclass
+class PassageAnswer:
+    """A passage offered as 相关规定 when no FAQ answers (``ask --json`` ``passages``)."""
+
+    doc_id: str
+    title: str
+    paragraph: int
+    text: str
+    score: float
+    status: str
+    label: str = ""
+    index: int = 0
 
 
 @dataclass
@@ -170,6 +192,7 @@ class AskResult:
     related_documents: list[str]
     confidence: float = 0.0
     method: str = "lexical"  # "semantic" when sentence vectors took part
+    passages: list[PassageAnswer] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

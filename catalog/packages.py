@@ -39,7 +39,8 @@ log = logging.getLogger("catalog.packages")
 
 Progress = Callable[[str, int, int], None]
 STAGES = {"copy": "正在复制更新包", "verify": "正在校验", "store": "正在写入目录",
-          "index": "正在建立检索索引", "qa": "正在准备政策问答", "switch": "正在切换到新目录"}
+          "index": "正在建立检索索引",
+          "passages": "正在建立段落索引", "qa": "正在准备政策问答", "switch": "正在切换到新目录"}
 
 META_FILES = ("manifest.json", "manifest.sig")
 _HEX64 = set("0123456789abcdef")
@@ -571,9 +572,16 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             Engine.build(build / "index", store.documents(), doc_total, index_progress,
                                faq_text=faq_text)
         checkpoint("index-built")
+        package_vectors = _package_vectors(data_dir, pkg)
+        if delta:
+            passage_docs = {d["id"] for d in pkg.records["document"]} | set(pkg.deleted["document"])
+            _build_passages(store, Engine, build, old_gen, passage_docs, progress)
+        else:
+            _build_passages(store, Engine, build, None, None, progress)
+        checkpoint("passages-built")
         _build_search_aids(store, Engine(build / "index"))
         _build_faq_vectors(store, old_gen / "catalog.db" if old_gen else None,
-                           lambda done, total: progress("qa", done, total))
+                           lambda done, total: progress("qa", done, total), package_vectors)
         _self_test(store, Engine(build / "index"))
     finally:
         store.close()
@@ -629,7 +637,76 @@ def _build_search_aids(store: Store, engine) -> None:
         store.replace_suggestions(suggest.build_rows(store, sorted(terms.items())))
 
 
-def _build_faq_vectors(store: Store, previous_db: Path | None, progress) -> None:
+def _passage_doc(doc, passage) -> "Document":
+    """A passage as the engines index it: its document's filters, the title and passage as body."""
+    from catalog.model import Document
+    from catalog.passages import indexed_text
+
+    return Document(id=passage.key, title="", kind=doc.kind, doc_number=None, index_number=None,
+                    issuer=None, region=doc.region, written=doc.written, published=doc.published,
+                    status=doc.status, domains=list(doc.domains), items=[], interprets=None, url=None,
+                    body=indexed_text(doc.title, passage), attachments=[])
+
+
+def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
+                    doc_ids: set[str] | None, progress) -> None:
+    """Cut documents into passages (catalog.passages), store them with their vector keys, and
+    index them in ``build/passages``: every document, or (a delta, with ``old_gen``) only
+    ``doc_ids``, on a copy of the previous generation's passage index."""
+    from catalog.passages import indexed_text, split
+    from catalog.vectors import passage_key
+
+    incremental = doc_ids is not None and old_gen is not None and (old_gen / "passages").is_dir()
+    if doc_ids is not None and not incremental:
+        doc_ids = None  # the previous generation has no passage index: build it whole
+    removed = store.passage_keys(sorted(doc_ids)) if incremental else []
+    docs = store.documents(sorted(doc_ids)) if incremental else store.documents()
+    pseudo: list = []
+    rows: list = []
+    seen: list[str] = []
+    with store.db.conn:
+        for doc in docs:
+            seen.append(doc.id)
+            for p in split(doc):
+                rows.append((p, passage_key(indexed_text(doc.title, p)).hex()))
+                pseudo.append(_passage_doc(doc, p))
+            if len(rows) >= 5000:
+                store.replace_passages(seen, rows)
+                seen, rows = [], []
+        store.replace_passages(sorted(doc_ids) if incremental else seen, rows)
+    if incremental:
+        Engine.copy_and_update(old_gen / "passages", build / "passages", pseudo, removed,
+                               lambda d, t: progress("passages", d, t), len(pseudo))
+    else:
+        Engine.build(build / "passages", pseudo, len(pseudo), lambda d, t: progress("passages", d, t))
+
+
+def _package_vectors(data_dir: DataDir, pkg: Package) -> dict[bytes, object]:
+    """The vectors a package brings (vectors.bin, checked by the manifest's hash): passage
+    vectors go into the kiosk's vector cache at once; the returned FAQ-text candidates (every key,
+    float32) feed ``_build_faq_vectors``. Empty when the package has none or they are for
+    another model (then the kiosk embeds what it needs itself)."""
+    from catalog import semantic, vectors
+
+    if vectors.FILE not in pkg.manifest["files"]:
+        return {}
+    got = vectors.read_file(pkg.root / vectors.FILE)
+    if got is None:
+        return {}
+    keys, q, scales = got
+    cache = vectors.cache_for(data_dir)
+    try:
+        cache.add(keys, q, scales)
+    finally:
+        cache.close()
+    if not semantic.available():
+        return {}
+    full = vectors.dequantize(q, scales)
+    return {k: full[i] for i, k in enumerate(keys)}
+
+
+def _build_faq_vectors(store: Store, previous_db: Path | None, progress,
+                       package_vectors: dict[bytes, object] | None = None) -> None:
     """Sentence vectors of every FAQ question and variant (catalog.semantic), when the model is
     installed; texts the previous catalogue already had are not embedded again."""
     from catalog import semantic
@@ -647,6 +724,10 @@ def _build_faq_vectors(store: Store, previous_db: Path | None, progress) -> None
                 have.update(old.vectors([k for k in keys.values() if k not in have]))
         finally:
             old.close()
+    for t in texts:
+        v = (package_vectors or {}).get(bytes.fromhex(keys[t]))
+        if keys[t] not in have and v is not None:
+            have[keys[t]] = v.tobytes()
     missing = [t for t in texts if keys[t] not in have]
     if missing:
         vectors = semantic.embed(missing, progress)
@@ -723,6 +804,7 @@ def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
                      lambda d, t: report("index", d, t), faq_text=store.faq_text())
         with store.db.conn:
             store.set_meta(engine=engine_name)
+        _build_passages(store, Engine, build, None, None, report)
         _build_search_aids(store, Engine(build / "index"))
         _build_faq_vectors(store, old_gen / "catalog.db", lambda d, t: report("qa", d, t))
         _self_test(store, Engine(build / "index"))
@@ -793,10 +875,13 @@ def _created() -> str:
 
 
 def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
-         sequence: int | None = None, base: Path | str | None = None) -> PackReport:
+         sequence: int | None = None, base: Path | str | None = None, vectors: bool = True,
+         vector_cache: Path | str | None = None, progress: Progress | None = None) -> PackReport:
     """Build a signed package from ``source_dir`` (which holds manifest.json for publisher and
     region, the JSON Lines files and ``files/``). With ``base`` the package is a delta against
-    that earlier package; ``key=None`` leaves it unsigned."""
+    that earlier package; ``key=None`` leaves it unsigned. ``vectors`` adds ``vectors.bin``, the
+    sentence vectors of its passages and FAQ texts (catalog.vectors), computed here once so that
+    no kiosk has to; ``vector_cache`` is where computed vectors are kept between packs."""
     import tempfile
     import zipfile
 
@@ -816,7 +901,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
                           if p.is_file() and p.name not in META_FILES)
     # Only what a package holds goes in: a private key or a log left in the folder must not be
     # shipped to every township (refused, not skipped: a misnamed record file would vanish).
-    allowed = set(FILES.values()) | {"terms.txt"}
+    allowed = set(FILES.values()) | {"terms.txt"}  # vectors.bin is computed, never taken from here
     stray = [r for r in source_files if (r not in allowed and not r.startswith("files/"))
              or r.endswith(".key")]
     if stray:
@@ -866,6 +951,14 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
                 data = (source_dir / rel).read_bytes()
                 if rel not in present or (base_root / rel).read_bytes() != data:
                     contents[rel] = data
+        contents.pop("vectors.bin", None)
+        if vectors:
+            from catalog import vectors as vec
+
+            data = vec.build_file(contents, Path(vector_cache) if vector_cache else None,
+                                  (lambda d, t: progress("vectors", d, t)) if progress else None)
+            if data is not None:
+                contents[vec.FILE] = data
         if not 1 <= manifest["sequence"] <= settings.MAX_SEQUENCE:
             raise CatalogError(f"版本号须在 1 到 {settings.MAX_SEQUENCE} 之间。")
         manifest["created"] = _created()

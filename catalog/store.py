@@ -22,7 +22,7 @@ class OldSchema(CatalogError):
     """The store was written by an older version of the software and must be upgraded."""
 from catalog.model import Attachment, Document, Domain, Faq, Item
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Fields of each package record that have a column; anything else a publisher adds is kept in `extra`.
 ITEM_FIELDS = ("id", "domain", "level1", "level2", "content", "basis", "time_limit", "subject",
@@ -85,8 +85,17 @@ def _v3_text_vectors(db: sqlite_utils.Database) -> None:
     db["text_vectors"].create({"key": str, "vector": bytes}, pk="key")
 
 
+def _v4_passages(db: sqlite_utils.Database) -> None:
+    """Documents cut into passages (catalog.passages), the unit a question is answered from.
+    ``vkey`` is the key of the passage's sentence vector (catalog.vectors)."""
+    db["passages"].create({"doc_id": str, "n": int, "paragraph": int, "label": str, "text": str,
+                           "vkey": str}, pk=("doc_id", "n"), if_not_exists=True)
+    db.execute("delete from passages")  # the upgrade that follows cuts every document again
+
+
 # version -> function that brings a db from version-1 to version
-MIGRATIONS = {1: _create_v1, 2: _v2_vocabulary_and_suggestions, 3: _v3_text_vectors}
+MIGRATIONS = {1: _create_v1, 2: _v2_vocabulary_and_suggestions, 3: _v3_text_vectors,
+              4: _v4_passages}
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -248,6 +257,49 @@ class Store:
         self.db["text_vectors"].insert_all(({"key": k, "vector": v} for k, v in rows.items()),
                                            batch_size=500)
 
+    def replace_passages(self, doc_ids: Iterable[str], passages: Iterable[Any]) -> None:
+        """The passages of ``doc_ids`` become ``passages`` (catalog.passages.Passage)."""
+        for chunk in _chunks(list(doc_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"delete from passages where doc_id in ({marks})", chunk)
+        self.db["passages"].insert_all(({"doc_id": p.doc_id, "n": p.n, "paragraph": p.paragraph,
+                                         "label": p.label, "text": p.text, "vkey": vkey}
+                                        for p, vkey in passages), batch_size=2000)
+
+    def passage_keys(self, doc_ids: Iterable[str]) -> list[str]:
+        """Index keys (``doc#n``) of the passages of ``doc_ids``."""
+        out: list[str] = []
+        for chunk in _chunks(list(doc_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out += [f"{d}#{n}" for d, n in self.db.execute(
+                f"select doc_id, n from passages where doc_id in ({marks})", chunk)]
+        return out
+
+    def passages(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """key (``doc#n``) -> {doc_id, n, paragraph, label, text} for the passages that exist."""
+        out: dict[str, dict[str, Any]] = {}
+        pairs = []
+        for k in keys:
+            doc, _, n = k.rpartition("#")
+            if doc and n.isdigit():
+                pairs.append((doc, int(n)))
+        for chunk in _chunks(pairs, 400):
+            cond = " or ".join("(doc_id = ? and n = ?)" for _ in chunk)
+            args = [x for pair in chunk for x in pair]
+            for row in self.db.query(f"select doc_id, n, paragraph, label, text from passages where {cond}",
+                                     args):
+                out[f"{row['doc_id']}#{row['n']}"] = row
+        return out
+
+    def passages_of(self, doc_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query("select doc_id, n, paragraph, label, text from passages "
+                                  "where doc_id = ? order by n", [doc_id]))
+
+    def passage_vector_keys(self) -> Iterator[tuple[str, str]]:
+        """(``doc#n``, vector key) of every passage, in a stable order."""
+        for doc, n, vkey in self.db.execute("select doc_id, n, vkey from passages order by doc_id, n"):
+            yield f"{doc}#{n}", vkey
+
     def ids(self, rtype: str) -> set[str]:
         return {r[0] for r in self.db.execute(f"select id from {TABLES[rtype]}")}
 
@@ -302,7 +354,7 @@ class Store:
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            sql = ("select id, title, kind, status, published, written, domains, issuer "
+            sql = ("select id, title, kind, status, published, written, domains, issuer, region "
                    f"from documents where id in ({marks})")
             for row in self.db.query(sql, chunk):
                 row["domains"] = json.loads(row["domains"])

@@ -141,7 +141,7 @@ class TantivyEngine:
         return seen.items()
 
     def search(self, groups: list[Group], *, require_all: bool, filters: dict[str, list[str]],
-               limit: int, docnum_keys: list[str] = ()) -> RawHits:
+               limit: int, docnum_keys: list[str] = (), facets: bool = True) -> RawHits:
         s = self._index().searcher()
         required = [self._group_query(g) for g in groups if g.required or not require_all]
         optional = [self._group_query(g) for g in groups if not g.required and require_all]
@@ -161,18 +161,18 @@ class TantivyEngine:
             return RawHits(0, [], {})
         flt = self._filter(filters)
         q = Query.boolean_query([(Occur.Must, main), (Occur.Must, flt)]) if flt is not None else main
-        res = s.search(q, limit, count=True)
+        res = s.search(q, limit, count=facets)
         hits = [(s.doc(addr)["id"][0], float(score)) for score, addr in res.hits]
-        total = res.count
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        if total:
+        total = res.count if facets else len(hits)
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        if total and facets:
             aggs = {name: {"terms": {"field": field, "size": 1000}} for name, field in FACET_FIELDS.items()}
             out = s.aggregate(q, aggs)
             for name in FACET_FIELDS:
                 buckets = out.get(name, {}).get("buckets", [])
-                facets[name] = {b["key"]: int(b["doc_count"]) for b in
+                counts[name] = {b["key"]: int(b["doc_count"]) for b in
                                 sorted(buckets, key=lambda b: (-b["doc_count"], str(b["key"])))}
-        return RawHits(total, hits, facets)
+        return RawHits(total, hits, counts)
 
     def _term(self, field: str, value: str) -> Query:
         return Query.term_query(self._schema, field, value)

@@ -130,18 +130,31 @@ class Vocabulary:
         sylls = list(syllables(text))
         if len(sylls) != len(chars) or len(chars) < 2:
             return None
-        slots = self._segment(sylls, chars, 1)
+        scored = self._segment_scored(sylls, chars, 1, self._protected(text))
+        slots = scored[1] if scored else []
         if not slots:
             return None
         corrected = "".join(s[0] for s in slots)
         return corrected if corrected != text and len(corrected) == len(text) else None
 
+    def _protected(self, text: str) -> set[int]:
+        """Positions of ``text`` that are never replaced: inside a word jieba finds that is a known
+        word (the catalogue's, or a common word of the language), or a question or function word
+        (怎么, 哪里, 去哪 …: analysis.STOPWORDS)."""
+        from catalog.analysis import STOPWORDS
+
+        out: set[int] = set()
+        for word, start, end in jieba_module().tokenize(text):
+            if word in STOPWORDS or (end - start >= 2 and self.known(word)):
+                out.update(range(start, end))
+        return out
+
     def _segment(self, sylls: list[str], chars: list[str] | None, limit: int) -> list[list[str]]:
         scored = self._segment_scored(sylls, chars, limit)
         return scored[1] if scored else []
 
-    def _segment_scored(self, sylls: list[str], chars: list[str] | None,
-                        limit: int) -> tuple[float, list[list[str]]] | None:
+    def _segment_scored(self, sylls: list[str], chars: list[str] | None, limit: int,
+                        protected: set[int] = frozenset()) -> tuple[float, list[list[str]]] | None:
         """Cover the syllables with vocabulary words (dynamic programming, longest well-known
         words preferred). With ``chars`` (a Chinese query) a span keeps its own characters when they
         form a known word, and single characters stay as typed."""
@@ -162,6 +175,8 @@ class Vocabulary:
                     original = "".join(chars[i:j])
                     if self.known(original):
                         options.append((weight * 2.0, [original], j))
+                        continue
+                    if protected and any(k in protected for k in range(i, j)):
                         continue
                 cands = self._by_fuzzy(fuzzy_key(span), "".join(span))
                 if not cands:

@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     install_fonts()
     kiosk_mode = not (args.windowed or args.screenshot)
-    win = MainWindow(data_dir, demo, conf, kiosk_mode=kiosk_mode)
+    win = MainWindow(data_dir, demo, conf, kiosk_mode=kiosk_mode,
+                     embed_in_background=not args.screenshot)
+    app.aboutToQuit.connect(win.embedder.stop)
     if args.elder:
         win.set_elder(True)
     size = (1080, 1920) if portrait else (1920, 1080)

@@ -99,5 +99,18 @@ def render_all(app, win, out: Path, size) -> int:
     win.staff_screen.show_tab("keys")
     shot("staff-keys")
     win.leave_staff()
+    # a question no FAQ answers: 相关规定 from the texts, and the document opened at its article
+    question = "邻居装修噪音太大怎么办"
+    win.show_ask(question)
+    settle(app, lambda: win.ask.result is not None and win.ask.question == question, 30)
+    shot("ask-passages")
+    passages = win.ask.result.passages if win.ask.result else []
+    if passages:
+        from kiosk.screens.results import passage_at
+
+        p = passages[0]
+        win.show_document(p.doc_id, passage_at({"paragraph": p.paragraph, "text": p.text}))
+        settle(app, lambda: win.document.passage_text != "", 30)
+        shot("document-passage")
     print("\n".join(str(p) for p in shots))
     return 0

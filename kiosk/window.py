@@ -81,9 +81,15 @@ class Overlay(QFrame):
 
 class MainWindow(QMainWindow):
     def __init__(self, data_dir: DataDir, demo: bool, settings: Settings | None = None,
-                 kiosk_mode: bool = False):
+                 kiosk_mode: bool = False, embed_in_background: bool = False):
         super().__init__()
         self.data_dir = data_dir
+        from kiosk.embedder import BackgroundEmbedder
+
+        # passage vectors a package did not bring, computed in a child at the lowest priority
+        self.embed_in_background = embed_in_background
+        self.embedder = BackgroundEmbedder(self)
+        self.embedder.finished.connect(self._vectors_added)
         self.settings = settings or Settings()
         self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
@@ -229,6 +235,14 @@ class MainWindow(QMainWindow):
         self.home.load()
         # the Q&A matcher (FAQ texts, sentence vectors, the model) after the home screen's data
         tasks.run(lambda _p: cat.ask("预热"), owner=self)
+        # passages the package brought no vectors for are embedded in the background
+        if self.embed_in_background:
+            self.embedder.start_if_needed(cat)
+
+    def _vectors_added(self, n: int) -> None:
+        if n and self.catalog is not None:
+            self.catalog.reload_vectors()
+        log.info("background embedding added %d passage vectors", n)
 
     def _catalogue_line(self) -> None:
         meta = self.catalog.store.meta()
@@ -259,10 +273,11 @@ class MainWindow(QMainWindow):
         self._show("results", ("list", title, tuple(ids)))
         self.results.show_listing(title, list(ids))
 
-    def show_document(self, doc_id: str) -> None:
-        self._show("document", (doc_id,))
+    def show_document(self, doc_id: str, at: tuple[int, int] | None = None) -> None:
+        """A document; with ``at`` (first paragraph, paragraphs) opened there, the passage marked."""
+        self._show("document", (doc_id, at))
         self.document.reset()
-        self.document.open(doc_id)
+        self.document.open(doc_id, at)
 
     def show_domain(self, domain_id: str) -> None:
         self._show("domain", (domain_id,))
@@ -274,11 +289,12 @@ class MainWindow(QMainWindow):
         self._show("ask", ("faq", faq_id))
         self.ask.show_answer_of(faq_id)
 
-    def show_print(self, doc_id: str) -> None:
-        """Choose paragraphs of a document, preview the extract, print or save it."""
-        self._show("print", (doc_id,))
+    def show_print(self, doc_id: str, paragraphs: list[int] | None = None) -> None:
+        """Choose paragraphs of a document (``paragraphs``, from 1, ticked already), preview the
+        extract, print or save it."""
+        self._show("print", (doc_id, tuple(paragraphs or ())))
         self.print.reset()
-        self.print.open(doc_id)
+        self.print.open(doc_id, paragraphs)
 
     def show_print_answer(self, faq_id: str) -> None:
         self._show("print", ("faq", faq_id))
@@ -308,7 +324,7 @@ class MainWindow(QMainWindow):
         elif name == "results" and args and args[0] == "list":
             self.results.show_listing(args[1], list(args[2]))
         elif name == "document" and (self.document.doc is None or self.document.doc.id != args[0]):
-            self.document.open(args[0])
+            self.document.open(args[0], args[1] if len(args) > 1 else None)
         elif name == "domain" and (self.domain.domain is None or self.domain.domain.id != args[0]):
             self.domain.open(args[0])
         elif name == "print" and args[0] == "faq":
@@ -318,7 +334,7 @@ class MainWindow(QMainWindow):
             self.print.reset()
             self.print.open_item(args[1])
         elif name == "print" and (self.print.doc is None or self.print.doc.id != args[0]):
-            self.print.open(args[0])
+            self.print.open(args[0], list(args[1]) if len(args) > 1 else None)
         elif name == "ask":
             if args[0] == "faq":
                 self.ask.show_answer_of(args[1])

@@ -5,6 +5,11 @@ from pathlib import Path
 # Qt aborts without a display; tests never need one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
+# pack() computes passage vectors and keeps them in a publisher's cache: one per test run, never
+# the user's own
+import tempfile  # noqa: E402
+
+os.environ.setdefault("CATALOG_VECTOR_CACHE", str(Path(tempfile.mkdtemp(prefix="vector-cache-")) / "v.db"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402

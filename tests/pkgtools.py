@@ -85,11 +85,12 @@ def write_source(folder: Path, recs: dict[str, list[dict]], sequence: int = 1,
 
 
 def build(tmp: Path, name: str, recs: dict, *, key: Path | None, sequence: int = 1,
-          base: Path | None = None, **kw) -> Path:
-    """A real package zip built with ``catalog.packages.pack``."""
+          base: Path | None = None, vectors: bool = False, **kw) -> Path:
+    """A real package zip built with ``catalog.packages.pack``; without passage vectors unless
+    asked (embedding real laws' passages takes minutes; tests/catalog/test_passages.py packs them)."""
     src = write_source(tmp / f"src-{name}", recs, sequence=sequence, **kw)
     out = tmp / f"{name}.zip"
-    pack(src, out, key=key, sequence=sequence, base=base)
+    pack(src, out, key=key, sequence=sequence, base=base, vectors=vectors)
     return out
 
 
@@ -110,3 +111,24 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subpro
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([sys.executable, "-m", "catalog", *args], cwd=REPO, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def small_records():
+    """Three short made-up test texts (not presented as real documents) and no FAQs: small enough
+    to embed in a test."""
+    recs = records(0)
+    bodies = {
+        "n1": ("某省城乡居民最低生活保障办法", "第一条 为了保障困难群众基本生活，制定本办法。\n"
+               "第二条 申请最低生活保障，由共同生活的家庭成员向户籍所在地的乡镇人民政府（街道办事处）提出书面申请。\n"
+               "第三条 乡镇人民政府应当自受理申请之日起三十日内作出审核意见。"),
+        "n2": ("某市噪声污染防治条例", "第一条 为了防治噪声污染，制定本条例。\n"
+               "第二条 在已竣工交付使用的住宅楼进行室内装修活动，应当限制作业时间，并采取其他有效措施，以减轻、避免对周围居民造成环境噪声污染。"),
+        "n3": ("某县高龄津贴发放办法", "第一条 年满八十周岁的本县户籍老年人，可以申领高龄津贴。\n第二条 高龄津贴按月发放。"),
+    }
+    for i, (doc_id, (title, body)) in enumerate(bodies.items()):
+        recs["document"].append({
+            "id": doc_id, "title": title, "kind": "政策文件", "doc_number": None, "index_number": None,
+            "issuer": None, "region": "全国", "written": None, "published": f"2024-0{i + 1}-01",
+            "status": "现行有效", "domains": ["shjz"], "items": [], "interprets": None, "url": None,
+            "body": body, "attachments": []})
+    return recs

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
 from kiosk import tasks
 from kiosk.screens.base import Screen, button, card, clear_layout, grid, label, row, spaced, text_label
 from kiosk.widgets.searchbar import SearchBar
@@ -131,13 +134,43 @@ class AskScreen(Screen):
             self.column.addWidget(label("没能确定您问的是哪一个。您是不是想问：", "heading"))
             for a in result.answers:
                 self.column.addWidget(button(a.question, lambda _c=False, a=a: self.show_answer_of(a.faq_id, a.question), "link"))
-        else:
+        elif not result.passages:
             self.column.addWidget(label("抱歉，这个问题本机的政策问答里没有。", "heading"))
             self.column.addWidget(label("本机只能回答政务公开和惠民政策方面的问题。"))
+        if result is not None and result.status != "answered" and result.passages:
+            self._passages(result.passages)
         if result is not None:
             self._not_found()
         self.column.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
+
+    def _passages(self, passages) -> None:
+        """相关规定: the passages of the catalogue's texts that answer the question, each with its
+        document, article or paragraph and status; tap to open the document there, 朗读, 打印."""
+        from kiosk.screens.base import status_badge
+        from kiosk.screens.results import _highlight, passage_at
+
+        heading = "本机的问答里没有这个问题，下面是文件里的相关规定：" if self.result.status == "out_of_scope" \
+            else "文件里的相关规定："
+        self.column.addWidget(label(heading, "heading"))
+        for p in passages:
+            frame, lay = card()
+            at = passage_at({"paragraph": p.paragraph, "text": p.text})
+            lay.addWidget(button(f"《{p.title}》{p.label}", lambda _c=False, i=p.doc_id, at=at:
+                                 self.win.show_document(i, at), "resulttitle"))
+            badge = status_badge(p.status)
+            if badge:
+                lay.addWidget(badge)
+            text = QLabel(spaced(_highlight(p.text, self.theme.accent), self.theme))
+            text.setTextFormat(Qt.RichText)
+            text.setWordWrap(True)
+            lay.addWidget(text)
+            plain = p.text.replace("【", "").replace("】", "")
+            paragraphs = list(range(at[0] + 1, at[0] + 1 + at[1]))
+            lay.addLayout(row(button("朗读这一条", lambda _c=False, t=plain: self.read_answer(t, None)),
+                              button("打印这一条", lambda _c=False, i=p.doc_id, ps=paragraphs:
+                                     self.win.show_print(i, ps))))
+            self.column.addWidget(frame)
 
     def _answer_card(self, a, meta: dict, cites: list[dict]) -> None:
         self.column.addWidget(label(a.question, "heading"))
@@ -161,9 +194,12 @@ class AskScreen(Screen):
         self.thanks = label("", "muted")
         self.column.addLayout(row(label("这个回答对您有用吗？"), self.useful, self.useless, self.thanks))
 
-    def read_answer(self, answer: str) -> None:
+    def read_answer(self, answer: str, shown=True) -> None:
+        """Read ``answer`` aloud; with ``shown`` the answer card marks each sentence."""
         from kiosk.speech.normalize import split_sentences
 
+        if shown is None:
+            self.answer_label = None  # a 相关规定 card: read, not marked
         self._spoken = split_sentences(answer)
         self._answer_text = answer
         self.win.reader.speak_sentences(self._spoken)

@@ -35,7 +35,8 @@ class DocumentScreen(Screen):
         for b in self.sizes:
             b.setCheckable(True)
         self.read_btn = button("朗读全文", lambda _c=False: self.read_aloud(), "primary")
-        self.print_btn = button("打印", lambda _c=False: self.doc and self.win.show_print(self.doc.id), "primary")
+        self.print_btn = button("打印", lambda _c=False: self.doc and self.win.show_print(
+            self.doc.id, self._passage_paragraphs()), "primary")
         self.top.addLayout(row(label("字号：", "muted", wrap=False), *self.sizes, self.read_btn, self.print_btn))
         self.speech_bar = SpeechBar(window)
         self.top.addWidget(self.speech_bar)
@@ -49,13 +50,18 @@ class DocumentScreen(Screen):
         self.layout().insertWidget(2, self.body, 1)
         self._mark_size()
         self.spans: list[tuple[int, int]] = []  # document positions of the sentences read aloud
+        self.at = None  # (first paragraph, paragraphs) of the passage the document opened at
+        self.passage_selection: list = []
+        self.passage_text = ""
         self._press = None
         reader = window.reader
         reader.sentence_started.connect(self._highlight)
         reader.state_changed.connect(self._speech_state)
 
     # loading -------------------------------------------------------------------------------
-    def open(self, doc_id: str) -> None:
+    def open(self, doc_id: str, at: tuple[int, int] | None = None) -> None:
+        """Show ``doc_id``; with ``at`` (first paragraph, paragraphs) scrolled there, marked."""
+        self.at = at
         cat = self.catalog
         self._request += 1
         request = self._request
@@ -81,6 +87,53 @@ class DocumentScreen(Screen):
         self.body.setHtml(self._html(doc, names, interpretations, faqs))
         self._apply_size()
         self.body.verticalScrollBar().setValue(0)
+        self.read_btn.setText("从这里朗读" if self.at is not None else "朗读全文")
+        if self.at is not None:
+            self.show_passage(*self.at)
+
+    def _passage_paragraphs(self) -> list[int] | None:
+        """The paragraphs (from 1, as the print screen counts) of the passage opened at."""
+        if self.at is None:
+            return None
+        first, count = self.at
+        return list(range(first + 1, first + 1 + max(1, count)))
+
+    def _paragraph_blocks(self) -> list:
+        """The text blocks of the title and each paragraph, in order."""
+        blocks, k = [], 0
+        # HTML collapses runs of spaces (第一章  总则): compare with them collapsed
+        wanted = [" ".join(t.split()) for t in (self.doc.title, *self.doc.paragraphs)]
+        block = self.body.document().begin()
+        while block.isValid() and k < len(wanted):
+            if " ".join(block.text().split()) == wanted[k]:
+                blocks.append(block)
+                k += 1
+            block = block.next()
+        return blocks
+
+    def show_passage(self, first: int, count: int = 1) -> None:
+        """Scroll to paragraphs ``first`` … ``first + count - 1`` (from 0) and mark them (a
+        background and a bar at the side: not colour alone)."""
+        blocks = self._paragraph_blocks()[1:]
+        if not 0 <= first < len(blocks):
+            return
+        start = blocks[first].position()
+        last = blocks[min(len(blocks) - 1, first + max(1, count) - 1)]
+        cursor = QTextCursor(self.body.document())
+        cursor.setPosition(start)
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.KeepAnchor)
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(self.theme.highlight))
+        sel.format = fmt
+        self.passage_selection = [sel]
+        self.body.setExtraSelections(self.passage_selection)
+        self.passage_text = cursor.selectedText()
+        self.body.document().adjustSize()
+        top = self.body.document().documentLayout().blockBoundingRect(blocks[first]).top()
+        bar = self.body.verticalScrollBar()
+        bar.setValue(int(max(0, top - self.body.viewport().height() // 6)))
 
     def _html(self, doc, names, interpretations, faqs) -> str:
         t = self.theme
@@ -128,20 +181,16 @@ class DocumentScreen(Screen):
         if self.doc is None:
             return
         sentences, self.spans = [], []
-        doc = self.body.document()
-        block = doc.begin()
-        wanted = [self.doc.title, *self.doc.paragraphs]
-        k = 0
         # the blocks holding the title and each paragraph, in order (the metadata table between
         # them is not read)
-        while block.isValid() and k < len(wanted):
-            if block.text().strip() == wanted[k].strip():
-                text = block.text()
-                for s in split_sentences(text):
-                    sentences.append(Sentence(s.start, s.end, s.text))
-                    self.spans.append((block.position() + s.start, s.end - s.start))
-                k += 1
-            block = block.next()
+        for block in self._paragraph_blocks():
+            for s in split_sentences(block.text()):
+                sentences.append(Sentence(s.start, s.end, s.text))
+                self.spans.append((block.position() + s.start, s.end - s.start))
+        if not start_at and self.at is not None and self.passage_selection:
+            # opened at a passage: reading starts there (a tap on the text moves it, as always)
+            begin = self.passage_selection[0].cursor.selectionStart()
+            start_at = next((i for i, (pos, _) in enumerate(self.spans) if pos >= begin), 0)
         self.speech_owner = True
         self.win.reader.speak_sentences(sentences, start_at)
 
@@ -173,7 +222,7 @@ class DocumentScreen(Screen):
 
     def _speech_state(self, state: str) -> None:
         if state == "stopped":
-            self.body.setExtraSelections([])
+            self.body.setExtraSelections(self.passage_selection)
             self.speech_owner = False
 
     def eventFilter(self, obj, event):
@@ -214,6 +263,7 @@ class DocumentScreen(Screen):
     def reset(self) -> None:
         super().reset()
         self.spans = []
+        self.at, self.passage_selection, self.passage_text = None, [], ""
         self.body.setExtraSelections([])
         self._request += 1
         self.doc, self.size_step = None, 0

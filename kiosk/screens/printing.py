@@ -79,13 +79,14 @@ class PrintScreen(Screen):
         self.stack.addWidget(see)
 
     # choosing ----------------------------------------------------------------------------
-    def open(self, doc_id: str) -> None:
+    def open(self, doc_id: str, paragraphs: list[int] | None = None) -> None:
         cat = self.catalog
         self._request += 1
         request = self._request
-        tasks.run(lambda _p: cat.store.document(doc_id), lambda d: self._fill(d, request), owner=self)
+        ticked = set(paragraphs or ())
+        tasks.run(lambda _p: cat.store.document(doc_id), lambda d: self._fill(d, request, ticked), owner=self)
 
-    def _fill(self, doc, request: int) -> None:
+    def _fill(self, doc, request: int, ticked: set[int] = frozenset()) -> None:
         if request != self._request:
             return
         self.doc = doc
@@ -108,8 +109,10 @@ class PrintScreen(Screen):
         for n, text in enumerate(doc.paragraphs, 1):
             item = QListWidgetItem(f"第{n}段　{text if len(text) <= 80 else text[:80] + '…'}")
             item.setData(Qt.UserRole, n)
-            item.setCheckState(Qt.Unchecked)
+            item.setCheckState(Qt.Checked if n in ticked else Qt.Unchecked)
             self.list.addItem(item)
+        if ticked:
+            self.list.scrollToItem(self.list.item(min(ticked) - 1))
         self._count()
 
     def _toggle(self, item: QListWidgetItem) -> None:

@@ -114,7 +114,8 @@ class ResultsScreen(Screen):
         head = f"找到 {result.total} 份文件" if result.total else "没有找到相关文件"
         self.notice.setText(head + ("　" + " ".join(notes) if notes else ""))
         self._fill_chips(result.facets)
-        self._pending = [(h.id, h.title, h.kind, h.status, h.published, h.snippet) for h in result.hits]
+        self._pending = [(h.id, h.title, h.kind, h.status, h.published, h.snippet, passage_at(h.passage))
+                         for h in result.hits]
         self._more = None
         self._show_more()
         if result.related_questions:
@@ -204,10 +205,10 @@ class ResultsScreen(Screen):
             return self.win.domain_names.get(value, value)
         return value
 
-    def _hit_card(self, doc_id, title, kind, status, published, snippet) -> QWidget:
+    def _hit_card(self, doc_id, title, kind, status, published, snippet, at=None) -> QWidget:
         frame, lay = card()
         # a rule of the screen's sheet: a sheet of its own per title cost ~14 ms each to polish
-        t = button(title, lambda _c=False: self.win.show_document(doc_id), "resulttitle")
+        t = button(title, lambda _c=False: self.win.show_document(doc_id, at), "resulttitle")
         lay.addWidget(t)
         meta = [label(f"{kind}　{published or '日期不详'}", "muted", wrap=False)]
         badge = status_badge(status)
@@ -240,6 +241,13 @@ class ResultsScreen(Screen):
         clear_layout(self.list)
         clear_layout(self.chips)
         self.notice.clear()
+
+
+def passage_at(passage: dict | None) -> tuple[int, int] | None:
+    """(first paragraph, paragraphs) of a hit's passage, where its document opens."""
+    if not passage:
+        return None
+    return passage["paragraph"], passage["text"].count("\n") + 1
 
 
 def _highlight(snippet: str, colour: str) -> str:

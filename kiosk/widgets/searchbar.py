@@ -74,20 +74,22 @@ class SearchBar(QWidget):
         if not text or cat is None:
             self._show_suggestions([], request)
             return
-        tasks.run(lambda _p: [s.text for s in cat.suggest(text, limit=6)],
+        tasks.run(lambda _p: [(s.text, s.ref if s.kind == "faq" else None) for s in cat.suggest(text, limit=6)],
                   lambda items: self._show_suggestions(items, request), owner=self)
 
-    def _show_suggestions(self, items: list[str], request: int) -> None:
+    def _show_suggestions(self, items: list, request: int) -> None:
+        """Suggestion chips: (text, FAQ id or None); an FAQ question opens its answer."""
         if request != self._request:
             return  # a newer keystroke already asked again
         from kiosk.screens.base import button_text, clear_layout
 
         clear_layout(self.suggestions_row)
-        for text in items:
+        for item in items:
+            text, faq = item if isinstance(item, tuple) else (item, None)
             b = QPushButton(button_text(text if len(text) <= 18 else text[:17] + "…"))
             b.setObjectName("chip")
             b.setFocusPolicy(Qt.NoFocus)
-            b.clicked.connect(lambda _c=False, t=text: self._pick(t))
+            b.clicked.connect(lambda _c=False, t=text, f=faq: self._pick(t, f))
             self.suggestions_row.addWidget(b)
         self.suggestions_row.addStretch(1)
         self.suggestions.setVisible(bool(items))
@@ -100,7 +102,12 @@ class SearchBar(QWidget):
         self._request += 1
         self.suggestions.hide()
 
-    def _pick(self, text: str) -> None:
+    def _pick(self, text: str, faq: str | None = None) -> None:
+        if faq:  # a question of the FAQ base: its answer, not a document search for its words
+            self.set_query(text)
+            self.close_keyboard()
+            self.win.show_faq(faq)
+            return
         self.box.setText(text)
         self.submit()
 

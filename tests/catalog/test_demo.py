@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+from pathlib import Path
 import subprocess
 
 import pytest
@@ -89,13 +90,19 @@ def test_demo_search_finds_everyday_terms(demo_dir):
         assert cat.search("政府信息公开条例").hits[0].title == "中华人民共和国政府信息公开条例"
 
 
+PUBLISHER_CACHE = Path.home() / ".cache" / "gov-disclosure-kiosk" / "vectors.db"
+
+
 @pytest.mark.skipif(not (SHARED / "data" / "laws.jsonl.gz").exists(), reason="needs ../shared")
+@pytest.mark.skipif(not PUBLISHER_CACHE.exists(), reason="needs the publisher's vector cache (filled by "
+                    "one run of tools/build_demo_package.sh, about 45 minutes)")
 def test_demo_package_is_reproducible(tmp_path):
-    """Rebuilding from ../shared gives the committed package byte for byte."""
+    """Rebuilding from ../shared gives the committed package byte for byte (its passage vectors
+    from the publisher's cache, as a county office's second package would)."""
     work = tmp_path / "repo"
     for rel in ("tools", "catalog", "resources/demo"):
         shutil.copytree(REPO / rel, work / rel)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(REPO), CATALOG_VECTOR_CACHE=str(PUBLISHER_CACHE))
     import sys
 
     r = subprocess.run(["bash", "tools/build_demo_package.sh", str(SHARED)], cwd=work, env=dict(env, PYTHON=sys.executable),

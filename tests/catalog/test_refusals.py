@@ -122,7 +122,7 @@ def _signed_with_docs(tmp_path, keys, doc_lines: list[str], name="x", sequence=3
     # FAQs point at documents that may now be missing; keep the FAQ file empty here.
     (src / "faqs.jsonl").write_text("", encoding="utf-8")
     out = tmp_path / f"{name}.zip"
-    pack(src, out, key=keys.key, sequence=sequence)
+    pack(src, out, key=keys.key, sequence=sequence, vectors=False)
     return out
 
 
@@ -309,11 +309,11 @@ def test_pack_refuses_files_that_are_not_package_content(tmp_path, keys, stray):
 
     src = write_source(tmp_path / "src", records(3), extra_files={stray: b"secret"})
     out = tmp_path / "out.zip"
-    r = run_cli("pack", str(src), str(out), "--key", str(keys.key))
+    r = run_cli("pack", "--no-vectors", str(src), str(out), "--key", str(keys.key))
     assert r.returncode == 1 and "不属于更新包的文件" in r.stderr and stray in r.stderr
     assert not out.exists()
     (src / stray).unlink()
-    assert run_cli("pack", str(src), str(out), "--key", str(keys.key)).returncode == 0
+    assert run_cli("pack", "--no-vectors", str(src), str(out), "--key", str(keys.key)).returncode == 0
 
 
 def test_bad_paths_get_a_plain_message_not_a_traceback(tmp_path, keys):

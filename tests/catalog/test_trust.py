@@ -203,7 +203,7 @@ def test_pack_refuses_a_sequence_beyond_the_bound(tmp_path, keys):
     from pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(2))
-    r = run_cli("pack", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key),
+    r = run_cli("pack", "--no-vectors", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key),
                 "--sequence", str(settings.MAX_SEQUENCE + 1))
     assert r.returncode == 1 and "版本号须在" in r.stderr and not (tmp_path / "x.zip").exists()
 
@@ -213,7 +213,7 @@ def test_invisible_characters_in_a_publisher_name_are_refused(tmp_path, keys):
     from pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(2), publisher="乙县\u200b政务公开办")
-    r = run_cli("pack", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key))
+    r = run_cli("pack", "--no-vectors", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key))
     assert r.returncode == 1 and "不可见字符" in r.stderr
     with pytest.raises(CatalogError, match="不可见字符"):
         install_key(DataDir(tmp_path / "d"), keys.pub, ["乙县\u200b政务公开办"])
@@ -377,7 +377,7 @@ def test_lookalike_publisher_names_are_refused(tmp_path, keys, name):
     from pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(2), publisher=name)
-    r = run_cli("pack", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key))
+    r = run_cli("pack", "--no-vectors", str(src), str(tmp_path / "x.zip"), "--key", str(keys.key))
     assert r.returncode == 1 and "特殊字符" in r.stderr, name
     with pytest.raises(CatalogError, match="特殊字符"):
         install_key(DataDir(tmp_path / "d"), keys.pub, [name])

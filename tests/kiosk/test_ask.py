@@ -160,3 +160,42 @@ def test_idle_reset_clears_the_question(qtbot, win):
     win.reset_all()
     settle(qtbot)
     assert win.ask.result is None and win.ask.search.box.text() == "" and win.stack.currentWidget() is win.home
+
+
+def test_a_question_the_faqs_lack_is_answered_from_the_texts(qtbot, win):
+    """邻居装修噪音太大怎么办 has no FAQ; the 相关规定 card names the law and its article, opens the
+    document scrolled to that article with it marked, and its 打印 ticks that article."""
+    win.show_ask("邻居装修噪音太大怎么办")
+    qtbot.waitUntil(lambda: win.ask.result is not None, timeout=20000)
+    settle(qtbot)
+    assert win.ask.result.passages and win.ask.result.related_documents
+    assert "相关规定" in texts(win.ask) and "抱歉" not in texts(win.ask)
+    first = win.ask.result.passages[0]
+    title = next(b for b in visible_buttons(win.ask, "《") if b.objectName() == "resulttitle")
+    assert "噪声" in title.text() and first.label in title.text()
+    qtbot.mouseClick(title, Qt.LeftButton)
+    settle(qtbot)
+    doc = win.document
+    qtbot.waitUntil(lambda: doc.doc is not None and doc.passage_text != "", timeout=10000)
+    assert doc.passage_text.startswith(first.label)
+    assert doc.body.verticalScrollBar().value() > 0  # opened at the article, not at the top
+    assert doc.read_btn.text() == "从这里朗读"
+    qtbot.mouseClick(doc.print_btn, Qt.LeftButton)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: win.print.list.count() > 0, timeout=10000)
+    assert win.print.chosen() == [first.paragraph + 1 + i for i in range(len(win.print.chosen()))]
+    assert win.print.chosen()
+
+
+def test_a_tapped_faq_suggestion_opens_its_answer(qtbot, win):
+    faq = next(f for f in win.catalog.store.faqs() if "低保" in f.question)
+    win.show_ask()
+    settle(qtbot)
+    win.ask.search.box.setText(faq.question[:4])
+    qtbot.waitUntil(lambda: any(faq.question[:10] in b.text() for b in visible_buttons(win.ask.search)),
+                    timeout=10000)
+    chip = next(b for b in visible_buttons(win.ask.search) if faq.question[:10] in b.text())
+    qtbot.mouseClick(chip, Qt.LeftButton)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: win.ask.result is not None, timeout=10000)
+    assert win.ask.result.status == "answered" and win.ask.result.answers[0].faq_id == faq.id

@@ -75,7 +75,7 @@ def hostile(tmp_path_factory, keys):
     manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
     manifest["region"] = f"乙县{MARK}"
     (src / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    pack(src, stick / f"更新{FILE_MARK}.zip", key=None)
+    pack(src, stick / f"更新{FILE_MARK}.zip", key=None, vectors=False)
     shutil.copyfile(keys.other_pub, stick / f"公钥{FILE_MARK}.pub")
     return DataDir(tmp / "data"), stick, recs
 

