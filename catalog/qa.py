@@ -427,6 +427,6 @@ class FaqMatcher:
             if not retrieve.fits(h):
                 continue
             out.append(PassageAnswer(doc_id=h.doc_id, title=h.meta["title"], paragraph=h.paragraph,
-                                     text=_mark(h.text, plan.highlight), score=round(h.score, 4),
+                                     text=_mark(h.text, plan.marks), score=round(h.score, 4),
                                      status=h.meta["status"], label=h.label, index=h.n))
         return out

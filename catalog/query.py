@@ -52,6 +52,12 @@ class Plan:
         return seen
 
     @property
+    def marks(self) -> list[str]:
+        """The words to mark in a passage: ``highlight`` without single Chinese characters (大 of
+        太大 would be marked everywhere)."""
+        return [w for w in self.highlight if len(w) >= 2 or not re.match(r"[\u3400-\u9fff]", w)]
+
+    @property
     def empty(self) -> bool:
         return not self.groups and not self.docnum_keys
 

@@ -127,7 +127,7 @@ def passage_json(row: dict, words: list[str]) -> dict:
 
 
 def _passage_hit(h, plan: Plan) -> SearchHit:
-    m, words = h.meta, plan.highlight
+    m, words = h.meta, plan.marks
     row = {"n": h.n, "text": h.text, "paragraph": h.paragraph, "label": h.label}
     return SearchHit(id=h.doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
                      status=m["status"], published=m["published"] or m["written"],
