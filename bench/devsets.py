@@ -143,7 +143,7 @@ def run_docs(name: str, folder: Path, half: str, limit: int | None, work: Path, 
             res = cat.search(q["query"], limit=10)
             ms.append((time.perf_counter() - t) * 1000)
             ours.append([h.id for h in res.hits])
-        vectors = getattr(cat, "vector_status", lambda: None)()
+        vectors = cat.vector_status()
     o, b = docs_metrics(ours, queries), docs_metrics(base, queries)
     return {"style": "docs-qa", "half": half, "ours": o, "plain_bm25": b,
             "ratio_mrr": round(o["MRR@10"] / b["MRR@10"], 3) if b["MRR@10"] else None,

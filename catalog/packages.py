@@ -645,7 +645,7 @@ def _passage_doc(doc, passage) -> "Document":
     return Document(id=passage.key, title="", kind=doc.kind, doc_number=None, index_number=None,
                     issuer=None, region=doc.region, written=doc.written, published=doc.published,
                     status=doc.status, domains=list(doc.domains), items=[], interprets=None, url=None,
-                    body=indexed_text(doc.title, passage), attachments=[])
+                    body=indexed_text(doc.title, passage.text), attachments=[])
 
 
 def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
@@ -668,7 +668,7 @@ def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
         for doc in docs:
             seen.append(doc.id)
             for p in split(doc):
-                rows.append((p, passage_key(indexed_text(doc.title, p)).hex()))
+                rows.append((p, passage_key(indexed_text(doc.title, p.text)).hex()))
                 pseudo.append(_passage_doc(doc, p))
             if len(rows) >= 5000:
                 store.replace_passages(seen, rows)
@@ -681,18 +681,18 @@ def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
         Engine.build(build / "passages", pseudo, len(pseudo), lambda d, t: progress("passages", d, t))
 
 
-def _package_vectors(data_dir: DataDir, pkg: Package) -> dict[bytes, object]:
-    """The vectors a package brings (vectors.bin, checked by the manifest's hash): passage
-    vectors go into the kiosk's vector cache at once; the returned FAQ-text candidates (every key,
-    float32) feed ``_build_faq_vectors``. Empty when the package has none or they are for
-    another model (then the kiosk embeds what it needs itself)."""
+def _package_vectors(data_dir: DataDir, pkg: Package):
+    """The vectors a package brings (vectors.bin, checked by the manifest's hash) go into the
+    kiosk's vector cache at once; returns a lookup key -> float32 vector (or None) for
+    ``_build_faq_vectors``. Nothing when the package has none or they are for another model (then
+    the kiosk embeds what it needs itself)."""
     from catalog import semantic, vectors
 
     if vectors.FILE not in pkg.manifest["files"]:
-        return {}
+        return None
     got = vectors.read_file(pkg.root / vectors.FILE)
     if got is None:
-        return {}
+        return None
     keys, q, scales = got
     cache = vectors.cache_for(data_dir)
     try:
@@ -700,13 +700,17 @@ def _package_vectors(data_dir: DataDir, pkg: Package) -> dict[bytes, object]:
     finally:
         cache.close()
     if not semantic.available():
-        return {}
-    full = vectors.dequantize(q, scales)
-    return {k: full[i] for i, k in enumerate(keys)}
+        return None
+    row = {k: i for i, k in enumerate(keys)}
+
+    def lookup(key: bytes):
+        i = row.get(key)
+        return None if i is None else vectors.dequantize(q[i:i + 1], scales[i:i + 1])[0]
+
+    return lookup
 
 
-def _build_faq_vectors(store: Store, previous_db: Path | None, progress,
-                       package_vectors: dict[bytes, object] | None = None) -> None:
+def _build_faq_vectors(store: Store, previous_db: Path | None, progress, package_vectors=None) -> None:
     """Sentence vectors of every FAQ question and variant (catalog.semantic), when the model is
     installed; texts the previous catalogue already had are not embedded again."""
     from catalog import semantic
@@ -725,8 +729,8 @@ def _build_faq_vectors(store: Store, previous_db: Path | None, progress,
         finally:
             old.close()
     for t in texts:
-        v = (package_vectors or {}).get(bytes.fromhex(keys[t]))
-        if keys[t] not in have and v is not None:
+        v = package_vectors(bytes.fromhex(keys[t])) if package_vectors and keys[t] not in have else None
+        if v is not None:
             have[keys[t]] = v.tobytes()
     missing = [t for t in texts if keys[t] not in have]
     if missing:

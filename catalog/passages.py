@@ -120,7 +120,7 @@ def _joined(paragraphs: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
     return out
 
 
-def indexed_text(doc_title: str, passage: Passage) -> str:
-    """What the passage index and the vectors see: the document's title, then the passage (a
-    question that names the law should find that law's articles)."""
-    return f"{doc_title}\n{passage.text}"
+def indexed_text(doc_title: str, text: str) -> str:
+    """What the passage index and the vectors see: the document's title, then the passage's text
+    (a question that names the law should find that law's articles)."""
+    return f"{doc_title}\n{text}"

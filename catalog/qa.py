@@ -374,11 +374,11 @@ class FaqMatcher:
             return "out_of_scope", confidence
         if _logistic(p.scope, sig) < p.scope_min:
             # every word of the question is in the first candidate's question: offer it, unsure
-            whole = (sig["cover"] >= settings.QA_WHOLE_COVER - 1e-9 and not settings.QA_GUARDS_OFF
+            whole = (sig["cover"] >= settings.QA_WHOLE_COVER - 1e-9
                      and bool(_CJK_RUN.search(feats.question)))  # words, not a bare number
             return ("unsure" if whole else "out_of_scope"), confidence
         status = "answered" if confidence >= p.answer_at else "unsure"
-        if status == "answered" and not settings.QA_GUARDS_OFF:
+        if status == "answered":
             # Guards that read what transfers to questions the curves were not fitted on: a
             # confident answer must cover most of the question, and ask what the question asks.
             f = scored[0][1]
@@ -404,8 +404,7 @@ class FaqMatcher:
         related.extend(p.doc_id for p in passages if p.doc_id not in related)
         took = (time.perf_counter() - started) * 1000
         return AskResult(question=question, took_ms=round(took, 2), status=status,
-                         answers=answers,
-                         related_documents=related, confidence=round(confidence, 4),
+                         answers=answers, related_documents=related, confidence=round(confidence, 4),
                          method=self.method, passages=passages)
 
     def passages(self, question: str, limit: int = 3) -> list[PassageAnswer]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from catalog import settings
+from catalog import retrieve, settings
 from catalog.index import RawHits
 from catalog.model import SearchHit, SearchResult
 from catalog.query import Plan
@@ -40,12 +40,14 @@ def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), k
     started = time.perf_counter()
     filters = {"domain": list(domains), "kind": [kind] if kind else [], "status": [status] if status else []}
     depth = max(limit, settings.RERANK_DEPTH)
-    plan = typed = catalog.plan(query)
+    plan = catalog.plan(query)
     raw, relaxed = _run(catalog, plan, filters, depth) if not plan.empty else (RawHits(0, [], {}), False)
     suggestion = plan.interpreted
     corrected = False
-    # A 文号 is matched by its number, never "corrected" into same-sounding words.
-    fixed = catalog.plan(query, correct=True) if not plan.docnum_keys else plan
+    question = retrieve.is_question(query, plan) and catalog.passage_engine is not None
+    # A 文号 is matched by its number, never "corrected" into same-sounding words; a question is
+    # read as typed (below).
+    fixed = catalog.plan(query, correct=True) if not plan.docnum_keys and not question else plan
     if fixed.interpreted and fixed.interpreted != plan.interpreted:
         alt, alt_relaxed = _run(catalog, fixed, filters, depth)
         # A correction replaces only words that are neither in the catalogue nor common words,
@@ -59,12 +61,9 @@ def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), k
         if loose.total:
             dropped = [name for name, values in filters.items() if values]
             raw, relaxed = loose, loose_relaxed
-    from catalog import retrieve
-
-    if retrieve.is_question(query, typed) and catalog.passage_engine is not None:
+    if question:
         # A question in words: its documents by their best passages (catalog.retrieve), read as
         # typed (the vectors absorb typos; "correcting" a question's words lost more than it won).
-        plan, suggestion, corrected = typed, typed.interpreted, False
         used = {k: v for k, v in filters.items() if k not in dropped}
         found = retrieve.passages(catalog, query, plan, filters=used, limit=0)
         best = retrieve.documents(found, limit)
@@ -105,11 +104,9 @@ def _rerank(catalog: "Catalog", plan: Plan, raw: RawHits, limit: int) -> list[Se
         ranked.append((score, doc_id, m))
     ranked.sort(key=lambda t: (-t[0], t[1]))
     words = plan.highlight
-    from catalog.retrieve import best_passage
-
     out = []
     for score, doc_id, m in ranked[:limit]:
-        row = best_passage(catalog, doc_id, plan)
+        row = retrieve.best_passage(catalog, doc_id, plan)
         if row is None:  # a generation without passages
             text, passage = catalog.store.body(doc_id), None
         else:

@@ -109,4 +109,3 @@ QA_MIN_KNOWN = 0.3  # below this share of the question's weight in known words: 
 QA_MIN_COVER_TO_ANSWER = 0.3
 QA_WHOLE_COVER = 0.7
 QA_INTENT_GUARD = True  # the "asks what the question asks" half
-QA_GUARDS_OFF = False  # True measures the fitted curves alone

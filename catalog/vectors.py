@@ -69,25 +69,19 @@ def dequantize(q, scale):
 
 
 # the package file -------------------------------------------------------------------------------
-def write_file(path: Path, keys: list[bytes], q, scales) -> None:
+def encode(keys: list[bytes], q, scales) -> bytes:
+    """The bytes of a vectors.bin holding ``keys`` with their int8 rows and scales."""
     import numpy as np
 
     header = {"format": FORMAT, "model": model_id(), "dim": int(q.shape[1]) if len(keys) else semantic.DIM,
               "count": len(keys), "dtype": "int8"}
-    with open(path, "wb") as fh:
-        fh.write(json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
-        fh.write(b"".join(keys))
-        fh.write(np.asarray(scales, dtype="<f4").tobytes())
-        fh.write(np.ascontiguousarray(q, dtype=np.int8).tobytes())
+    return b"".join([json.dumps(header, sort_keys=True).encode("ascii") + b"\n", *keys,
+                     np.asarray(scales, dtype="<f4").tobytes(),
+                     np.ascontiguousarray(q, dtype=np.int8).tobytes()])
 
 
-def encode(keys: list[bytes], q, scales) -> bytes:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / FILE
-        write_file(p, keys, q, scales)
-        return p.read_bytes()
+def write_file(path: Path, keys: list[bytes], q, scales) -> None:
+    Path(path).write_bytes(encode(keys, q, scales))
 
 
 def read_file(path: Path) -> tuple[list[bytes], object, object] | None:
@@ -300,7 +294,7 @@ def package_texts(contents: dict[str, bytes]) -> tuple[list[tuple[bytes, str]], 
         if line.strip():
             rec = json.loads(line)
             for p in split_text(rec["id"], rec.get("body") or ""):
-                text = indexed_text(rec.get("title") or "", p)
+                text = indexed_text(rec.get("title") or "", p.text)
                 passages.append((passage_key(text), text))
     for line in contents.get("faqs.jsonl", b"").decode("utf-8").splitlines():
         if line.strip():
@@ -364,7 +358,7 @@ def embed_missing(store, cache: VectorCache, *, limit: int | None = None, batch:
                   progress: Callable[[int, int], None] | None = None, should_stop=None) -> int:
     """Embed the passages of ``store`` that ``cache`` lacks, saving every ``batch`` (so it can be
     stopped and resumed at any point); returns how many were embedded."""
-    from catalog.passages import indexed_text  # noqa: F401 - the texts are stored already
+    from catalog.passages import indexed_text
 
     rows = list(store.db.execute(
         "select p.vkey, d.title, p.text from passages p join documents d on d.id = p.doc_id "
@@ -375,7 +369,7 @@ def embed_missing(store, cache: VectorCache, *, limit: int | None = None, batch:
         k = bytes.fromhex(vkey)
         if k not in have and k not in seen:
             seen.add(k)
-            todo.append((k, f"{title}\n{text}"))
+            todo.append((k, indexed_text(title, text)))
     if limit is not None:
         todo = todo[:limit]
     done = 0

@@ -27,27 +27,25 @@ class BackgroundEmbedder(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     def start_if_needed(self, catalog) -> bool:
-        """Start embedding when ``catalog`` has passages without vectors and the model is here."""
+        """Embed, on a thread of its own, when the live catalogue has passages without vectors
+        and the model is here (the check reads the stores too, so it runs there, not here)."""
         from catalog import semantic
 
         if self.running or self._stopped or not semantic.available():
             return False
-        try:
-            st = catalog.vector_status()
-        except Exception as exc:  # noqa: BLE001 - never in the way of the kiosk
-            log.warning("vector status not read: %r", type(exc).__name__)
-            return False
-        if st["done"] >= st["total"]:
-            return False
-        data_dir = catalog.data_dir
-        self._thread = threading.Thread(target=self._run, args=(data_dir,), name="embedder", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(catalog.data_dir,), name="embedder",
+                                        daemon=True)
         self._thread.start()
         return True
 
     def _run(self, data_dir) -> None:
         from catalog.background import embed_in_child
+        from catalog.catalogue import status
 
         try:
+            st = status(data_dir)  # its own connections: the catalogue's belong to its worker
+            if st.vectors_done >= st.vectors_total:
+                return
             n = embed_in_child(data_dir, started=lambda p: setattr(self, "_proc", p))
         except Exception as exc:  # noqa: BLE001
             log.warning("background embedding failed: %r", type(exc).__name__)

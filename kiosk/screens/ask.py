@@ -167,7 +167,7 @@ class AskScreen(Screen):
             lay.addWidget(text)
             plain = p.text.replace("【", "").replace("】", "")
             paragraphs = list(range(at[0] + 1, at[0] + 1 + at[1]))
-            lay.addLayout(row(button("朗读这一条", lambda _c=False, t=plain: self.read_answer(t, None)),
+            lay.addLayout(row(button("朗读这一条", lambda _c=False, t=plain: self.read_answer(t, mark=False)),
                               button("打印这一条", lambda _c=False, i=p.doc_id, ps=paragraphs:
                                      self.win.show_print(i, ps))))
             self.column.addWidget(frame)
@@ -194,12 +194,13 @@ class AskScreen(Screen):
         self.thanks = label("", "muted")
         self.column.addLayout(row(label("这个回答对您有用吗？"), self.useful, self.useless, self.thanks))
 
-    def read_answer(self, answer: str, shown=True) -> None:
-        """Read ``answer`` aloud; with ``shown`` the answer card marks each sentence."""
+    def read_answer(self, answer: str, mark: bool = True) -> None:
+        """Read ``answer`` aloud; with ``mark`` the answer card marks each sentence (a 相关规定
+        card is read, not marked)."""
         from kiosk.speech.normalize import split_sentences
 
-        if shown is None:
-            self.answer_label = None  # a 相关规定 card: read, not marked
+        if not mark:
+            self.answer_label = None
         self._spoken = split_sentences(answer)
         self._answer_text = answer
         self.win.reader.speak_sentences(self._spoken)
