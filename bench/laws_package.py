@@ -122,29 +122,71 @@ def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
             "body_chars": sum(len(d["body"]) for d in docs)}
 
 
-def pack_source(source: Path, out_zip: Path, counts: dict, started: float) -> dict:
+def synthetic_vector_cache(source: Path, cache_path: Path) -> int:
+    """A publisher vector cache holding a random unit vector (seeded by its key) for every passage
+    and FAQ text of ``source``: for timing only. Embedding the 147,836 passages of the laws
+    corpus takes 3–4 hours on 2 cores, and what is timed does not depend on the values: dense
+    search is an exact matrix product over every row (catalog.vectors.DenseIndex), and the
+    import stores and loads the rows whatever they hold. Quality is measured on real vectors
+    (bench/devsets.py, bench/relevance.py, bench/qa.py), never on these. Returns the rows."""
+    import numpy as np
+
+    from catalog import semantic, vectors
+
+    contents = {name: (source / name).read_bytes() for name in ("documents.jsonl", "faqs.jsonl")
+                if (source / name).exists()}
+    passages, faqs = vectors.package_texts(contents)
+    keys = sorted({k for k, _ in passages + faqs})
+    cache = vectors.VectorCache(cache_path)
+    try:
+        for start in range(0, len(keys), 4096):
+            chunk = keys[start:start + 4096]
+            rng = np.random.default_rng(int.from_bytes(chunk[0][:8], "big"))
+            m = rng.standard_normal((len(chunk), semantic.DIM)).astype(np.float32)
+            m /= np.linalg.norm(m, axis=1, keepdims=True)
+            q, scales = vectors.quantize(m)
+            cache.add(chunk, q, scales)
+    finally:
+        cache.close()
+    return len(keys)
+
+
+def pack_source(source: Path, out_zip: Path, counts: dict, started: float, *,
+                synthetic_vectors: bool = False) -> dict:
     """Pack a written source folder unsigned, with ``created`` pinned (unless SOURCE_DATE_EPOCH
-    is set) so the zip is byte-for-byte reproducible; returns the build summary."""
+    is set) so the zip is byte-for-byte reproducible; returns the build summary. Without vectors
+    (147k passages would take hours to embed), or with random ones for timing
+    (``synthetic_vectors``, see ``synthetic_vector_cache``)."""
     from catalog.packages import pack
 
     pinned = "SOURCE_DATE_EPOCH" not in os.environ
     if pinned:
         os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
+    cache = out_zip.with_name(out_zip.stem + "-synthetic-vectors.db")
+    extra = {}
     try:
-        report = pack(source, out_zip, key=None, vectors=False)  # 147k passages: see speed.py
+        if synthetic_vectors:
+            cache.unlink(missing_ok=True)
+            extra["synthetic_vectors"] = synthetic_vector_cache(source, cache)
+        report = pack(source, out_zip, key=None, vectors=synthetic_vectors,
+                      vector_cache=cache if synthetic_vectors else None)
     finally:
         if pinned:
             del os.environ["SOURCE_DATE_EPOCH"]
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(cache) + suffix).unlink(missing_ok=True)
     return {"zip": str(out_zip), "source": str(source), "zip_mb": round(out_zip.stat().st_size / 2**20, 2),
-            "build_s": round(time.perf_counter() - started, 2), "sequence": report.sequence, **counts}
+            "build_s": round(time.perf_counter() - started, 2), "sequence": report.sequence, **counts, **extra}
 
 
-def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None) -> dict:
+def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None,
+          synthetic_vectors: bool = False) -> dict:
     """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
     out_zip = Path(out_zip)
     source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
     started = time.perf_counter()
-    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started)
+    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started,
+                       synthetic_vectors=synthetic_vectors)
 
 
 def default_out(limit: int | None) -> Path:
@@ -157,8 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="only N laws, spread evenly over the corpus")
     ap.add_argument("--out", type=Path, help="package zip (default: $TMPDIR/kiosk-bench/laws[-N].zip)")
     ap.add_argument("--source", type=Path, help="source folder (default: beside the zip, *-source)")
+    ap.add_argument("--synthetic-vectors", action="store_true",
+                    help="carry random passage vectors (timing dense search and import only)")
     args = ap.parse_args(argv)
-    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source)
+    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source,
+                    synthetic_vectors=args.synthetic_vectors)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

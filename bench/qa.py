@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import tempfile
 import math
 import sys
 import contextlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,6 +74,7 @@ def score_runs(inscope, oos, outcomes_in, outcomes_oos) -> dict:
         "questions": n, "out_of_scope_questions": len(oos),
         "top1": round(top1 / n, 4), "top3": round(top3 / n, 4), "mrr": round(rr / n, 4),
         "confident_wrong": round(wrong / n, 4),
+        "confident_wrong_all": round((wrong + status_oos["answered"]) / ((n + len(oos)) or 1), 4),
         "answered": round(status_in["answered"] / n, 4), "unsure": round(status_in["unsure"] / n, 4),
         "in_scope_rejected": round(status_in["out_of_scope"] / n, 4),
         "answered_right": round((status_in["answered"] - wrong) / n, 4),
@@ -130,40 +134,74 @@ def baseline(cat, split: str) -> dict:
 
 
 # fitting -------------------------------------------------------------------------------------
-CALIBRATION_SIGNALS = {"semantic": ("top", "margin", "back", "sem_top"), "lexical": ("top", "margin", "back")}
+CALIBRATION_SIGNALS = {"semantic": ("top", "margin", "back", "sem_top", "sem_rel", "sem_gap"),
+                       "lexical": ("top", "margin", "back")}
 SCOPE_SIGNALS = {"semantic": ("top", "known", "groups", "sem_top"), "lexical": ("top", "known", "groups")}
 WEIGHT_VALUES = [0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0]
 
 
-def fit(cat, semantic: bool, max_wrong: float = 0.01) -> dict:
-    """Fit a profile on the dev half only: the weights by coordinate ascent on MRR, then the two
-    logistic curves (few signals each: with ~180 questions more would learn dev by heart), then
-    the thresholds: answer where dev's confident wrong answers stay at or under ``max_wrong``
-    (1%: the goal is 3% on questions never seen, and the test half ran about 1.5 points above dev), reject so
-    that at least 90% of dev's out-of-scope questions are turned away, and among those the pair
-    answering most questions right and turning away the fewest in-scope ones."""
-    from catalog.qa import WEIGHT_NAMES, FaqMatcher, Profile
+@dataclass
+class FitSet:
+    """One fit half: a catalogue's FAQ matcher, its in-scope rows ({"q", "faq", "also"}) and its
+    out-of-scope rows ({"q"})."""
+    name: str
+    matcher: object
+    inscope: list
+    oos: list
 
-    m = FaqMatcher(cat, semantic=semantic)
-    assert m.method == ("semantic" if semantic else "lexical"), "sentence vectors missing"
-    name = m.method
-    dev_in, dev_oos = load("dev")
-    feats_in = [(m.features(r["q"]), rights(r)) for r in dev_in]
-    feats_oos = [m.features(r["q"]) for r in dev_oos]
+
+def devset_fit_sets(semantic: bool, work: Path, shared: Path) -> list[FitSet]:
+    """The fit halves of the FAQ sets in ``shared/devsets`` (their report halves never enter)."""
+    from bench import devsets
+    from catalog.catalogue import Catalog
+    from catalog.qa import FaqMatcher
+
+    out = []
+    for name in devsets.SETS:
+        folder = shared / "devsets" / name
+        if not (folder / "faqs.jsonl").exists():
+            continue
+        data, _ = devsets.build_catalogue(name, folder, work)
+        cat = Catalog.open(data)
+        keep = [q for q in devsets.read_jsonl(folder / "queries.jsonl") if devsets.half_of(q["query"]) == "fit"]
+        oos = [q for q in devsets.read_jsonl(folder / "out_of_scope.jsonl") if devsets.half_of(q["query"]) == "fit"]
+        out.append(FitSet(name, FaqMatcher(cat, semantic=semantic),
+                          [{"q": q["query"], "faq": q["gold"]} for q in keep], [{"q": q["query"]} for q in oos]))
+    return out
+
+
+def fit(sets: list[FitSet], semantic: bool, max_wrong: float = 0.01, weights: bool = True) -> dict:
+    """Fit a profile on fit halves only (bench/qa's dev half, and the devsets' fit halves when
+    given): the weights by coordinate ascent on the sets' mean MRR, then the two logistic curves
+    (few signals each; every set weighs the same, however many questions it has), then the
+    thresholds: answer where each set's confident wrong answers stay at or under ``max_wrong``,
+    reject so that at least 90% of each set's out-of-scope questions are turned away, and among
+    those the pair answering most questions right and turning away the fewest in-scope ones, on
+    the sets' mean."""
+    from catalog.qa import WEIGHT_NAMES, Profile
+
+    name = "semantic" if semantic else "lexical"
+    for fs in sets:
+        assert fs.matcher.method == name, f"{fs.name}: sentence vectors missing"
+    feats = [([(fs.matcher.features(r["q"]), rights(r)) for r in fs.inscope],
+              [fs.matcher.features(r["q"]) for r in fs.oos]) for fs in sets]
 
     def mrr(w):
-        rr = 0.0
-        for f, ok in feats_in:
-            ids = [x.id for _, x in m.rank(f, w)[:10]]
-            rank = next((i for i, x in enumerate(ids) if x in ok), None)
-            rr += 1 / (rank + 1) if rank is not None else 0
-        return rr / len(feats_in)
+        total = 0.0
+        for fs, (f_in, _) in zip(sets, feats):
+            rr = 0.0
+            for f, ok in f_in:
+                ids = [x.id for _, x in fs.matcher.rank(f, w)[:10]]
+                rank = next((i for i, x in enumerate(ids) if x in ok), None)
+                rr += 1 / (rank + 1) if rank is not None else 0
+            total += rr / len(f_in)
+        return total / len(sets)
 
-    w = dict(m.profile.weights)
+    w = dict(sets[0].matcher.profile.weights)
     if not semantic:
         w["sem"] = 0.0
     best = mrr(w)
-    for _ in range(3):
+    for _ in range(3 if weights else 0):
         for n in WEIGHT_NAMES[1:]:  # "cover" stays 1: the scale
             if n == "sem" and not semantic:
                 continue
@@ -174,48 +212,62 @@ def fit(cat, semantic: bool, max_wrong: float = 0.01) -> dict:
                     best, w = score, trial
 
     def only(keys, rows):
-        return [({k: sig[k] for k in keys}, y) for sig, y in rows]
+        return [({k: sig[k] for k in keys}, y, wt) for sig, y, wt in rows]
 
-    ranked_in = [(f, m.rank(f, w)) for f, _ in feats_in]
-    ranked_oos = [(f, m.rank(f, w)) for f in feats_oos]
-    right = [(m.signals(f, r, w), float(r[0][1].id in ok)) for (f, r), (_, ok) in zip(ranked_in, feats_in) if r]
-    oos_sig = [(m.signals(f, r, w), 0.0) for f, r in ranked_oos if r]
-    calibration = logistic_fit(only(CALIBRATION_SIGNALS[name], right + oos_sig))
-    scope = logistic_fit(only(SCOPE_SIGNALS[name], [(s_, 1.0) for s_, _ in right] + oos_sig))
+    ranked = []
+    calib_rows, scope_rows = [], []
+    for fs, (f_in, f_oos) in zip(sets, feats):
+        r_in = [(f, fs.matcher.rank(f, w)) for f, _ in f_in]
+        r_oos = [(f, fs.matcher.rank(f, w)) for f in f_oos]
+        ranked.append((r_in, r_oos))
+        right = [(fs.matcher.signals(f, r, w), float(r[0][1].id in ok)) for (f, r), (_, ok) in zip(r_in, f_in) if r]
+        oos_sig = [(fs.matcher.signals(f, r, w), 0.0) for f, r in r_oos if r]
+        wt = 1.0 / max(1, len(right) + len(oos_sig))
+        calib_rows += [(s_, y, wt) for s_, y in right + oos_sig]
+        scope_rows += [(s_, 1.0, wt) for s_, _ in right] + [(s_, 0.0, wt) for s_, _ in oos_sig]
+    calibration = logistic_fit(only(CALIBRATION_SIGNALS[name], calib_rows))
+    scope = logistic_fit(only(SCOPE_SIGNALS[name], scope_rows))
+    prof = Profile(w, calibration, scope, 0.0, 0.0)
+    judged = [([(fs.matcher.judge(f, r, prof), [x.id for _, x in r[:10]]) for f, r in r_in],
+               [fs.matcher.judge(f, r, prof) for f, r in r_oos]) for fs, (r_in, r_oos) in zip(sets, ranked)]
     best_t = None
     for scope_min in [i / 100 for i in range(2, 99, 2)]:
         for answer_at in [i / 100 for i in range(30, 100, 2)]:
-            prof = Profile(w, calibration, scope, answer_at, scope_min)
-            outs_in = [(m.decide(f, r, prof)[0], [x.id for _, x in r[:10]]) for f, r in ranked_in]
-            outs_oos = [(m.decide(f, r, prof)[0], []) for f, r in ranked_oos]
-            sc = score_runs(dev_in, dev_oos, outs_in, outs_oos)
-            if sc["confident_wrong"] > max_wrong or sc["oos_rejected"] < 0.9:
+            scores = []
+            for fs, (j_in, j_oos) in zip(sets, judged):
+                outs_in = [(j.status(answer_at, scope_min), ids) for j, ids in j_in]
+                outs_oos = [(j.status(answer_at, scope_min), []) for j in j_oos]
+                scores.append(score_runs(fs.inscope, fs.oos, outs_in, outs_oos))
+            if any(sc["confident_wrong_all"] > max_wrong or sc["oos_rejected"] < 0.9 for sc in scores):
                 continue
-            key = sc["answered_right"] - sc["in_scope_rejected"]
+            key = sum(sc["answered_right"] - sc["in_scope_rejected"] for sc in scores) / len(scores)
             if best_t is None or key > best_t[0]:
-                best_t = (key, scope_min, answer_at, sc)
+                best_t = (key, scope_min, answer_at, scores)
     profile = {"weights": w, "calibration": calibration, "scope": scope,
                "answer_at": best_t[2] if best_t else None, "scope_min": best_t[1] if best_t else None}
-    return {"profile": name, "dev_mrr": round(best, 4), "settings": profile,
-            "dev": best_t[3] if best_t else None}
+    return {"profile": name, "fit_mrr": round(best, 4), "settings": profile,
+            "fit": {fs.name: sc for fs, sc in zip(sets, best_t[3])} if best_t else None}
 
 
-def logistic_fit(samples: list[tuple[dict, float]], ridge: float = 0.01) -> dict:
-    """Logistic regression by Newton's method (a little ridge keeps it finite on separable data)."""
+def logistic_fit(samples: list[tuple[dict, float, float]], ridge: float = 0.01) -> dict:
+    """Weighted logistic regression by Newton's method (samples: signals, label, weight; a little
+    ridge keeps it finite on separable data)."""
+    total = sum(wt for _, _, wt in samples)
+    samples = [(sig, y, wt * len(samples) / total) for sig, y, wt in samples]
     names = list(samples[0][0])
     k = len(names) + 1
     beta = [0.0] * k
     for _ in range(30):
         g = [0.0] * k
         h = [[0.0] * k for _ in range(k)]
-        for sig, y in samples:
+        for sig, y, wt in samples:
             x = [1.0] + [sig[n] for n in names]
             z = sum(b * xi for b, xi in zip(beta, x))
             p = 1 / (1 + math.exp(-max(-50, min(50, z))))
             for i in range(k):
-                g[i] += (p - y) * x[i]
+                g[i] += wt * (p - y) * x[i]
                 for j in range(k):
-                    h[i][j] += p * (1 - p) * x[i] * x[j]
+                    h[i][j] += wt * p * (1 - p) * x[i] * x[j]
         for i in range(1, k):
             g[i] += ridge * beta[i]
             h[i][i] += ridge
@@ -248,6 +300,11 @@ def main() -> int:
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--max-wrong", type=float, default=0.01, help="confident wrong answers allowed on dev")
     ap.add_argument("--lexical", action="store_true", help="without sentence vectors (the fallback profile)")
+    ap.add_argument("--with-devsets", action="store_true",
+                    help="--fit also on the fit halves of the FAQ sets in SHARED/devsets")
+    ap.add_argument("--keep-weights", action="store_true", help="--fit only the curves and thresholds")
+    ap.add_argument("--calibration-signals", help="--fit the confidence curve on these signals (a,b,…)")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--out", default=str(REPO / "bench/results/qa.json"))
     args = ap.parse_args()
     from catalog.catalogue import Catalog
@@ -255,7 +312,23 @@ def main() -> int:
     stack = contextlib.ExitStack()
     cat = Catalog.open(stack.enter_context(demo_data_dir(args.data_dir)))
     if args.fit:
-        print(json.dumps(fit(cat, semantic=not args.lexical, max_wrong=args.max_wrong), ensure_ascii=False, indent=1))
+        from catalog.qa import FaqMatcher
+
+        dev_in, dev_oos = load("dev")
+        sets = [FitSet("bench-qa-dev", FaqMatcher(cat, semantic=not args.lexical), dev_in, dev_oos)]
+        work = Path(tempfile.mkdtemp(prefix="qa-fit-"))
+        try:
+            if args.with_devsets:
+                sets += devset_fit_sets(not args.lexical, work, args.shared)
+            if args.calibration_signals:
+                CALIBRATION_SIGNALS["lexical" if args.lexical else "semantic"] = tuple(
+                    args.calibration_signals.split(","))
+            result = fit(sets, semantic=not args.lexical, max_wrong=args.max_wrong, weights=not args.keep_weights)
+        finally:
+            for fs in sets[1:]:
+                fs.matcher.catalog.close()
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     from catalog.qa import FaqMatcher
 

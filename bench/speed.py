@@ -55,7 +55,7 @@ if os.environ.get("SPEED_CODE"):
 SPEED_QUERIES = BENCH / "speed_queries.txt"
 SEARCH_LIMIT = 10
 SUGGEST_LIMIT = 8
-TARGETS = {"query_p95_ms": 50, "suggest_p95_ms": 20, "build_s": 120, "rss_mb": 400}
+TARGETS = {"query_p95_ms": 50, "suggest_p95_ms": 20, "build_s": 120, "rss_mb": 400, "ask_p95_ms": 100}
 TITLE_BOOST = 4.0
 
 
@@ -238,8 +238,14 @@ def worker_query_catalog(args) -> dict:
     for q in queries:  # warm-up pass
         cat.search(q, limit=SEARCH_LIMIT)
     per = _timed_pass(one, queries)
+    status = cat.status()
     out = {"engine_used": engine, "engine_class": type(cat.engine).__name__, "open_ms": round(open_ms, 1),
-           "queries": _latency(per), "zero_hit_queries": zero[0]}
+           "queries": _latency(per), "zero_hit_queries": zero[0],
+           "dense": {"model": status.vectors, "passages_with_vector": status.vectors_done,
+                     "passages": status.vectors_total}}
+    for q in queries[:50]:  # warm-up of the Q&A
+        cat.ask(q)
+    out["ask"] = _latency(_timed_pass(cat.ask, queries))
     if hasattr(cat, "suggest") and callable(getattr(cat, "suggest")):
         prefixes = suggest_prefixes(queries)
         empty = [0]
@@ -594,6 +600,11 @@ def summarise(sysres: dict) -> dict:
         "suggest_p50_ms": median([s["p50_ms"] for s in sug]) if sug else None,
         "suggest_p95_ms": median([s["p95_ms"] for s in sug]) if sug else None,
     }
+    asks = [q["ask"] for q in qs if q.get("ask")]
+    if asks:
+        m["ask_p50_ms"] = median([a["p50_ms"] for a in asks])
+        m["ask_p95_ms"] = median([a["p95_ms"] for a in asks])
+        m["dense_passages"] = qs[0].get("dense", {}).get("passages_with_vector")
     if builds and "sizes" in builds[0]:
         m["db_mb"] = median([b["sizes"]["db_mb"] for b in builds])
     if "segment_s" in sysres:
@@ -608,6 +619,7 @@ def summarise(sysres: dict) -> dict:
                "query_rss": meets(m["query_rss_mb"], TARGETS["rss_mb"])}
     if sysres["system"].startswith("catalog-"):
         verdict["suggest_p95"] = meets(m["suggest_p95_ms"], TARGETS["suggest_p95_ms"])
+        verdict["ask_p95"] = meets(m.get("ask_p95_ms"), TARGETS["ask_p95_ms"])
         if qs and not sug:
             m["suggest_note"] = "Catalog has no suggest(prefix, limit=8) yet: suggestion latency not measured"
     return {"median": m, "meets_target": verdict}
@@ -619,12 +631,13 @@ def table(systems: dict) -> str:
 
     t = TARGETS
     lines = [f"| system | build s (≤{t['build_s']}) | index MB | query p50 / p95 (≤{t['query_p95_ms']}) / max ms "
-             f"| query RSS MB (≤{t['rss_mb']}) | suggest p50 / p95 ms (≤{t['suggest_p95_ms']}) |",
-             "|---|---|---|---|---|---|"]
+             f"| query RSS MB (≤{t['rss_mb']}) | suggest p50 / p95 ms (≤{t['suggest_p95_ms']}) "
+             f"| ask p50 / p95 ms (≤{t['ask_p95_ms']}) |",
+             "|---|---|---|---|---|---|---|"]
     for name, s in systems.items():
         m = s.get("median") or {}
         if s.get("error") and not m.get("query_p50_ms"):
-            lines.append(f"| {name} | {s['error'].splitlines()[0][:100]} | | | | |")
+            lines.append(f"| {name} | {s['error'].splitlines()[0][:100]} | | | | | |")
             continue
         build = f(m.get("build_s"))
         if "segment_s" in m:
@@ -632,7 +645,8 @@ def table(systems: dict) -> str:
         sug = (f"{f(m['suggest_p50_ms'], 2)} / {f(m['suggest_p95_ms'], 2)}"
                if m.get("suggest_p95_ms") is not None else ("no suggest()" if name.startswith("catalog") else "n/a"))
         lines.append(f"| {name} | {build} | {f(m.get('index_mb'))} | {f(m.get('query_p50_ms'), 2)} / "
-                     f"{f(m.get('query_p95_ms'), 2)} / {f(m.get('query_max_ms'), 2)} | {f(m.get('query_rss_mb'))} | {sug} |")
+                     f"{f(m.get('query_p95_ms'), 2)} / {f(m.get('query_max_ms'), 2)} | {f(m.get('query_rss_mb'))} | {sug} "
+                     f"| {f(m.get('ask_p50_ms'), 1)} / {f(m.get('ask_p95_ms'), 1)} |")
     return "\n".join(lines)
 
 
@@ -656,6 +670,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-snapshot", action="store_true",
                     help="import catalog/ from the working tree in every process instead of from a snapshot")
     ap.add_argument("--out", type=Path, default=RESULTS / "speed.json")
+    ap.add_argument("--synthetic-vectors", action="store_true",
+                    help="the corpus carries random passage vectors: dense search on, for timing only")
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -671,7 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     code = code_info(snapshot=False) if args.no_snapshot else snapshot_code(work)
     try:
         log(f"corpus: {args.limit} articles …")
-        corpus = build_corpus(args.shared, work / "articles.zip", limit=args.limit, source=work / "articles-source")
+        corpus = build_corpus(args.shared, work / "articles.zip", limit=args.limit, source=work / "articles-source",
+                              synthetic_vectors=args.synthetic_vectors)
         log(f"corpus: {corpus['documents']} documents, {corpus['body_chars']} body characters, "
             f"{corpus['zip_mb']} MB zip, in {corpus['build_s']} s")
         systems: dict[str, dict] = {}
@@ -695,7 +712,8 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "speed", "measured_at": now_iso(), "machine": machine(), "took_s": round(time.perf_counter() - started, 1),
         "code": code,
         "corpus": {k: corpus[k] for k in ("documents", "articles_in_corpus", "laws_used", "body_chars", "zip_mb",
-                                         "current", "amended")} | {"pack_s": corpus["build_s"]},
+                                         "current", "amended")} | {"pack_s": corpus["build_s"],
+                                                                   "synthetic_vectors": corpus.get("synthetic_vectors")},
         "queries_file": str(queries.relative_to(REPO)) if queries.is_relative_to(REPO) else str(queries),
         "queries": len(load_queries(queries)), "search_limit": SEARCH_LIMIT, "suggest_limit": SUGGEST_LIMIT,
         "runs": {"query_processes": args.runs, "catalog_builds": args.build_runs,

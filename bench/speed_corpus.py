@@ -117,14 +117,16 @@ def write_source(shared: Path, source: Path, limit: int | None = DEFAULT_LIMIT) 
             "body_chars": sum(len(d["body"]) for d in docs)}
 
 
-def build(shared: Path, out_zip: Path, *, limit: int | None = DEFAULT_LIMIT, source: Path | None = None) -> dict:
+def build(shared: Path, out_zip: Path, *, limit: int | None = DEFAULT_LIMIT, source: Path | None = None,
+          synthetic_vectors: bool = False) -> dict:
     """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
     from bench.laws_package import pack_source
 
     out_zip = Path(out_zip)
     source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
     started = time.perf_counter()
-    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started)
+    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started,
+                       synthetic_vectors=synthetic_vectors)
 
 
 def default_out(limit: int | None) -> Path:
@@ -138,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="N articles spread evenly over the corpus; 0 = all (default: %(default)s)")
     ap.add_argument("--out", type=Path, help="package zip (default: $TMPDIR/kiosk-bench/articles-N.zip)")
     ap.add_argument("--source", type=Path, help="source folder (default: beside the zip, *-source)")
+    ap.add_argument("--synthetic-vectors", action="store_true",
+                    help="carry random passage vectors (timing dense search and import only)")
     args = ap.parse_args(argv)
-    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source)
+    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source,
+                    synthetic_vectors=args.synthetic_vectors)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from catalog.catalogue import Catalog
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Chinese characters are letters)
 # characters that carry no meaning for bigram overlap: they end a run
 _FILLER = "的了吗呢啊吧么是我你他她要想能还都就也有在和与及或个这那哪些什怎样如何请问一下咋啥"
 _FILLER_SPLIT = re.compile(f"[{_FILLER}]+")
@@ -109,6 +110,7 @@ class Features:
     faq_share: float = 0.0    # … in words the FAQ base itself uses
     groups: int = 0           # meaningful word groups in the question
     sem_top: float = 0.0      # similarity to the nearest FAQ text (0 without the model)
+    sem_gap: float = 0.0      # … minus the similarity to the nearest text of any other FAQ
     # (faq, [(cover, back, chars) per text], (union, answer, answer_chars, sem, intent))
     faqs: list = field(default_factory=list)
 
@@ -127,6 +129,24 @@ class Profile:
         p = settings.QA_PROFILES[name]
         return cls(dict(p["weights"]), dict(p["calibration"]), dict(p["scope"]),
                    p["answer_at"], p["scope_min"])
+
+
+@dataclass(frozen=True)
+class Judgement:
+    confidence: float  # the calibration curve: P(the first candidate is right)
+    scope: float       # the scope curve: P(the FAQ base is about this question)
+    known: bool        # enough of the question's words are known to the catalogue at all
+    whole: bool        # the first candidate's question holds every word of the question
+    guarded: bool      # a guard forbids a confident answer (too little covered, another ask)
+
+    def status(self, answer_at: float, scope_min: float) -> str:
+        if not self.known:
+            return "out_of_scope"
+        if self.scope < scope_min:
+            return "unsure" if self.whole else "out_of_scope"
+        if self.confidence >= answer_at and not self.guarded:
+            return "answered"
+        return "unsure"
 
 
 def _logistic(coef: dict[str, float], signals: dict[str, float]) -> float:
@@ -308,7 +328,9 @@ class FaqMatcher:
         # only now wait for the question's vector: it was computed meanwhile
         sem = self._semantic(pending)
         if sem is not None:
-            feats.sem_top = float(sem.max())
+            two = sorted(sem.tolist())[-2:]
+            feats.sem_top = two[-1]
+            feats.sem_gap = two[-1] - two[0] if len(two) == 2 else 0.0
         for i, (f, per_text, union, ans, ans_chars, intent) in enumerate(lexical):
             rel = float(sem[i]) - feats.sem_top if sem is not None else 0.0
             feats.faqs.append((f, per_text, (union, ans, ans_chars, rel, intent)))
@@ -354,39 +376,44 @@ class FaqMatcher:
         w = weights or self.profile.weights
         wc, wb, wch = w.get("cover", 0.0), w.get("back", 0.0), w.get("chars", 0.0)
         top, f = scored[0]
-        per_text = next(pt for x, pt, _ in feats.faqs if x is f)
+        per_text, extras = next((pt, ex) for x, pt, ex in feats.faqs if x is f)
         cover, back, chars = max(per_text, key=lambda t: wc * t[0] + wb * t[1] + wch * t[2])
         second = scored[1][0] if len(scored) > 1 else 0.0
+        # agreement of lexical and dense: 0 when the first candidate is also the nearest by vector,
+        # else how far it is behind; and how far the nearest FAQ stands from the next one
         return {"top": top, "margin": top - second, "cover": cover, "back": back, "chars": chars,
                 "known": feats.known_share, "faq_known": feats.faq_share,
-                "groups": math.log1p(feats.groups), "sem_top": feats.sem_top}
+                "groups": math.log1p(feats.groups), "sem_top": feats.sem_top,
+                "sem_rel": extras[3], "sem_gap": feats.sem_gap}
+
+    def judge(self, feats: Features, scored, profile: Profile | None = None) -> "Judgement":
+        """What ``decide`` reads, before its two thresholds: the curves' values and the guards."""
+        p = profile or self.profile
+        if not scored:
+            return Judgement(0.0, 0.0, known=False, whole=False, guarded=True)
+        sig = self.signals(feats, scored, p.weights)
+        # every word of the question is in the first candidate's question (words, not a bare
+        # number): offered, unsure, even when the scope curve doubts
+        whole = (sig["cover"] >= settings.QA_WHOLE_COVER - 1e-9
+                 and bool(_CJK_RUN.search(feats.question)))
+        # Guards that read what transfers to questions the curves were not fitted on: a
+        # confident answer must cover most of the question, and ask what the question asks.
+        f = scored[0][1]
+        asks = intents_of(normalize(feats.question))
+        wrong_ask = bool(settings.QA_INTENT_GUARD and asks and not asks & (f.intents | f.variant_intents))
+        # a bare number (12345 is also a hotline's name in some FAQ's answer) asks nothing
+        words = bool(_LETTER.search(feats.question))
+        return Judgement(_logistic(p.calibration, sig), _logistic(p.scope, sig),
+                         known=words and feats.known_share >= settings.QA_MIN_KNOWN, whole=whole,
+                         guarded=sig["cover"] < settings.QA_MIN_COVER_TO_ANSWER or wrong_ask)
 
     def decide(self, feats: Features, scored, profile: Profile | None = None) -> tuple[str, float]:
         """(status, confidence): out of scope when P(in scope) is under ``scope_min`` (or the
         catalogue knows too little of the question); answered when the confidence reaches
         ``answer_at``; else unsure, with the candidates offered as 您是不是想问."""
         p = profile or self.profile
-        if not scored:
-            return "out_of_scope", 0.0
-        sig = self.signals(feats, scored, p.weights)
-        confidence = _logistic(p.calibration, sig)
-        if feats.known_share < settings.QA_MIN_KNOWN:
-            return "out_of_scope", confidence
-        if _logistic(p.scope, sig) < p.scope_min:
-            # every word of the question is in the first candidate's question: offer it, unsure
-            whole = (sig["cover"] >= settings.QA_WHOLE_COVER - 1e-9
-                     and bool(_CJK_RUN.search(feats.question)))  # words, not a bare number
-            return ("unsure" if whole else "out_of_scope"), confidence
-        status = "answered" if confidence >= p.answer_at else "unsure"
-        if status == "answered":
-            # Guards that read what transfers to questions the curves were not fitted on: a
-            # confident answer must cover most of the question, and ask what the question asks.
-            f = scored[0][1]
-            asks = intents_of(normalize(feats.question))
-            wrong_ask = settings.QA_INTENT_GUARD and asks and not asks & (f.intents | f.variant_intents)
-            if sig["cover"] < settings.QA_MIN_COVER_TO_ANSWER or wrong_ask:
-                status = "unsure"
-        return status, confidence
+        j = self.judge(feats, scored, p)
+        return j.status(p.answer_at, p.scope_min), j.confidence
 
     def ask(self, question: str, limit: int = 3) -> AskResult:
         started = time.perf_counter()

@@ -59,12 +59,14 @@ def model():
 
 
 def key(text: str) -> str:
-    return hashlib.sha1(f"{MODEL}\n{text}".encode()).hexdigest()
+    # "query: " in the key: vectors computed before the prefix was fixed (it was given twice,
+    # "query: query: …") have other keys and are never mixed with these
+    return hashlib.sha1(f"{MODEL}\nquery: {text}".encode()).hexdigest()
 
 
 def embed(texts: list[str], progress=None):
     """Unit vectors (float32, one row per text). e5 wants the "query: " prefix on both sides of
-    a symmetric comparison (question against question)."""
+    a symmetric comparison (question against question); ``E5.query`` adds it."""
     import numpy as np
 
     m = model()
@@ -72,7 +74,7 @@ def embed(texts: list[str], progress=None):
     with _lock:  # the C engine is not documented as thread-safe
         for start in range(0, len(texts), BATCH):
             chunk = texts[start:start + BATCH]
-            out[start:start + len(chunk)] = m.query(["query: " + t for t in chunk])
+            out[start:start + len(chunk)] = m.query(chunk)
             if progress:
                 progress(min(start + BATCH, len(texts)), len(texts))
     return out

@@ -86,11 +86,15 @@ def test_touch_on_a_gliding_list_stops_it(qtbot, win, device):
     qtbot.wait(30)
     scroller = QScroller.scroller(win.results.scroll.viewport())
     assert scroller.state() == QScroller.State.Scrolling
+    glide_ends_at = scroller.finalPosition().y()
     button = titles(win)[0]
     p = button.mapTo(win, button.rect().center())
     touch(win, device, [p, p])
-    qtbot.wait(100)
+    # the touch stops the glide (however slowly this machine delivers the events), then nothing moves
+    qtbot.waitUntil(lambda: scroller.state() != QScroller.State.Scrolling, timeout=5000)
+    qtbot.wait(50)
     stopped_at = bar.value()
+    assert stopped_at < glide_ends_at - 50, "the glide ran to its end: the touch did not stop it"
     qtbot.wait(300)
     assert bar.value() == stopped_at
     assert win.current == "results"
