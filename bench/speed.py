@@ -238,7 +238,9 @@ def worker_query_catalog(args) -> dict:
     for q in queries:  # warm-up pass
         cat.search(q, limit=SEARCH_LIMIT)
     per = _timed_pass(one, queries)
-    status = cat.status()
+    from catalog.catalogue import status as catalog_status
+
+    status = catalog_status(args.data_dir)
     out = {"engine_used": engine, "engine_class": type(cat.engine).__name__, "open_ms": round(open_ms, 1),
            "queries": _latency(per), "zero_hit_queries": zero[0],
            "dense": {"model": status.vectors, "passages_with_vector": status.vectors_done,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import settings
-from catalog.analysis import add_user_words
+from catalog.analysis import add_user_words, clear_token_cache
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import DataDir, Pointer
 from catalog.errors import CatalogError, PackageRefused, disk_full
@@ -467,6 +467,8 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                                        f"{kept}。", repr(exc)) from exc
                 raise CatalogError(f"建立新目录时出错，这次更新没有完成。{kept}；"
                                    "请重新导入，仍不成功请联系县政务公开办。", repr(exc)) from exc
+            finally:
+                clear_token_cache()  # the segmentation of every line indexed, not needed any more
             # Keys named with --trust are kept only once their package applied, bound to its
             # publisher; and once a real publisher's catalogue is live, the demo key goes.
             publisher = pkg.manifest["publisher"]
@@ -779,7 +781,10 @@ def upgrade(data_dir: DataDir | Path | str, progress: Progress | None = None) ->
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
     with data_dir.import_lock():
         data_dir.collect_garbage()
-        _upgrade_locked(data_dir, progress)
+        try:
+            _upgrade_locked(data_dir, progress)
+        finally:
+            clear_token_cache()  # the segmentation of every line indexed, not needed any more
 
 
 def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:

@@ -18,7 +18,7 @@ from tantivy import Document as TDoc
 from tantivy import Occur, Query
 
 from catalog import docnum
-from catalog.analysis import index_tokens, is_cjk, parts_of
+from catalog.analysis import index_text, is_cjk, parts_of
 from catalog.index import FACET_FIELDS, DOCNUM_BOOST, Progress, RawHits, _year
 from catalog.model import Document
 from catalog.query import Group
@@ -40,7 +40,7 @@ def _schema() -> tantivy.Schema:
 
 
 def _tokens(text: str) -> str:
-    return " ".join(tok for tok, _, _ in index_tokens(text)) if text else ""
+    return index_text(text)
 
 
 def _tdoc(doc: Document, faq_text: dict[str, str]) -> TDoc:
