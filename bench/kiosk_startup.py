@@ -17,6 +17,7 @@ opened), to the usable home screen; into bench/results/kiosk_first_start.json (t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -92,52 +93,52 @@ def main() -> int:
                             str(REPO / "resources/demo/demo.zip"), "--trust",
                             str(REPO / "resources/demo/demo.pub")], cwd=REPO, capture_output=True)
         assert r.returncode == 0, r.stderr
-    runs = []
-    for _ in range(args.runs):
-        launched = time.time()
-        out = subprocess.run([sys.executable, __file__, "--worker", dd, str(launched)], cwd=REPO,
-                             capture_output=True, text=True, timeout=120)
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    result = {
-        "benchmark": "kiosk_startup", "runs": args.runs, "catalogue": "demo",
-        "median_ms": {k: round(statistics.median(r[k] for r in runs), 1) for k in ("first_frame", "search_ready")},
-        "target_ms": {"first_frame": 1500},
-        "raw": runs,
-        "note": "from process launch (python interpreter start included) to the first Paint event of "
-                "the main window, and to catalogue open + segmenter + warm index + home tiles shown",
-    }
-    sys.path.insert(0, str(REPO))
-    from bench.common import write_json
-
-    write_json(REPO / "bench" / "results" / "kiosk_startup.json", result)
-    print(json.dumps(result, ensure_ascii=False))
+    launch(args.runs, lambda: contextlib.nullcontext(dd), [], 120, "kiosk_startup", "demo",
+           {"first_frame": 1500},
+           "from process launch (python interpreter start included) to the first Paint event of "
+           "the main window, and to catalogue open + segmenter + warm index + home tiles shown")
     if tmp:
         tmp.cleanup()
     return 0
 
 
 def first_start(runs_n: int) -> int:
+    launch(runs_n, _empty_folder, ["--first-start"], 400, "kiosk_first_start", "demo (resources/demo/demo.zip)",
+           {"search_ready": 20_000},
+           "python -m kiosk's first start on an empty data folder: process launch to the first frame "
+           "(the import's progress screen), and to the demo imported and opened with the home tiles shown")
+    return 0
+
+
+@contextlib.contextmanager
+def _empty_folder():
+    """A new, empty data folder for one launch, removed after it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield str(Path(tmp) / "data")
+
+
+def launch(runs_n: int, data_dir, flags: list[str], timeout: float, name: str, catalogue: str,
+           target_ms: dict, note: str) -> dict:
+    """``runs_n`` fresh worker processes, each on ``data_dir()`` (a context giving the folder);
+    their medians into bench/results/NAME.json and to stdout."""
     runs = []
     for _ in range(runs_n):
-        with tempfile.TemporaryDirectory() as tmp:
+        with data_dir() as dd:
             launched = time.time()
-            out = subprocess.run([sys.executable, __file__, "--first-start", "--worker", str(Path(tmp) / "data"),
-                                  str(launched)], cwd=REPO, capture_output=True, text=True, timeout=400)
+            out = subprocess.run([sys.executable, __file__, *flags, "--worker", dd, str(launched)], cwd=REPO,
+                                 capture_output=True, text=True, timeout=timeout)
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     result = {
-        "benchmark": "kiosk_first_start", "runs": runs_n, "catalogue": "demo (resources/demo/demo.zip)",
+        "benchmark": name, "runs": runs_n, "catalogue": catalogue,
         "median_ms": {k: round(statistics.median(r[k] for r in runs), 1) for k in ("first_frame", "search_ready")},
-        "target_ms": {"search_ready": 20_000},
-        "raw": runs,
-        "note": "python -m kiosk's first start on an empty data folder: process launch to the first frame "
-                "(the import's progress screen), and to the demo imported and opened with the home tiles shown",
+        "target_ms": target_ms, "raw": runs, "note": note,
     }
     sys.path.insert(0, str(REPO))
     from bench.common import write_json
 
-    write_json(REPO / "bench" / "results" / "kiosk_first_start.json", result)
+    write_json(REPO / "bench" / "results" / f"{name}.json", result)
     print(json.dumps(result, ensure_ascii=False))
-    return 0
+    return result
 
 
 if __name__ == "__main__":
