@@ -20,6 +20,11 @@ class TapGuard(QObject):
         super().__init__(app)
         self.suppress = False
         app.installEventFilter(self)
+        # Two taps are two taps. Qt turns a second press within the double-click interval into a
+        # double click, and a scroll area's gesture swallows double clicks while its scroller is
+        # not idle: a tap on a result just after a touch that stopped the list (or a second,
+        # impatient tap) did nothing. Nothing on a touchscreen kiosk is double-clicked.
+        app.styleHints().setMouseDoubleClickInterval(0)
 
     def watch(self, scroller: QScroller) -> None:
         last = [scroller.state()]
