@@ -114,9 +114,10 @@ class Catalog:
 
     def suggest(self, prefix: str, limit: int = 8):
         """Completions for what has been typed so far: titles, questions, domains, terms."""
+        from catalog.query import bounded
         from catalog.suggest import suggest
 
-        return suggest(self.store, prefix, limit)
+        return suggest(self.store, bounded(prefix)[0], limit)
 
     def related_questions(self, plan, limit: int = 3):
         """FAQ questions sharing the most query words, for when search finds little."""
@@ -141,8 +142,14 @@ class Catalog:
         return self._faq_matcher
 
     def ask(self, question: str, limit: int = 3):
-        """Answer a citizen's question from the FAQ base (see catalog.qa)."""
-        return self.faq_matcher().ask(question, limit)
+        """Answer a citizen's question from the FAQ base (see catalog.qa); a question is read up
+        to settings.MAX_QUERY_CHARS characters (catalog.query.bounded)."""
+        from catalog.query import bounded
+
+        question, cut = bounded(question)
+        result = self.faq_matcher().ask(question, limit)
+        result.cut_from = cut
+        return result
 
     # passages and vectors ------------------------------------------------------------------
     @property
@@ -224,9 +231,14 @@ class Catalog:
         self.close()
 
     def search(self, query: str, **kwargs):
+        """See catalog.search; a query is read up to settings.MAX_QUERY_CHARS characters."""
+        from catalog.query import bounded
         from catalog.search import search
 
-        return search(self, query, **kwargs)
+        query, cut = bounded(query)
+        result = search(self, query, **kwargs)
+        result.cut_from = cut
+        return result
 
 
 def status(data_dir: DataDir | Path | str) -> Status:

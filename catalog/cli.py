@@ -164,12 +164,38 @@ def cmd_rollback(args, data_dir: DataDir) -> int:
     return 0
 
 
+BATCH_LINE_BYTES = 16 << 20  # a longer line is read this far (a query reads only its start anyway)
+
+
 def _batch_lines(path: str):
-    """One query per line of ``path`` ("-": standard input), in order."""
-    src = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    with src:
-        for line in src:
-            yield line.rstrip("\n")
+    """(line number, text) for every line of ``path`` ("-": standard input), in order; the text
+    is None for a line that is not UTF-8. Read as bytes, so one bad line costs only itself."""
+    import codecs
+
+    src = sys.stdin.buffer if path == "-" else open(path, "rb")
+    try:
+        n = 0
+        while raw := src.readline(BATCH_LINE_BYTES):
+            n += 1
+            if n == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad's UTF-8
+            whole = raw.endswith(b"\n") or len(raw) < BATCH_LINE_BYTES
+            while not whole:  # skip the rest of an overlong line
+                more = src.readline(BATCH_LINE_BYTES)
+                whole = not more or more.endswith(b"\n")
+            raw = raw.rstrip(b"\n").removesuffix(b"\r")
+            try:
+                # an overlong line may end inside a character: the incremental decoder leaves it
+                yield n, codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+            except UnicodeDecodeError:
+                yield n, None
+    finally:
+        if src is not sys.stdin.buffer:
+            src.close()
+
+
+def _unreadable_line(n: int) -> dict:
+    return {"line": n, "error": f"第 {n} 行不是 UTF-8 编码的文字，没有读取。请把文件另存为 UTF-8 编码后重试。"}
 
 
 def _check_batch_args(args, what: str) -> bool:
@@ -191,8 +217,8 @@ def cmd_search(args, data_dir: DataDir) -> int:
     with Catalog.open(data_dir) as cat:
         kwargs = dict(domains=args.domain, kind=args.kind, status=args.status, limit=args.limit)
         if args.batch is not None:
-            for q in _batch_lines(args.batch):
-                _print_json(cat.search(q, **kwargs).to_json())
+            for n, q in _batch_lines(args.batch):
+                _print_json(cat.search(q, **kwargs).to_json() if q is not None else _unreadable_line(n))
             return 0
         result = cat.search(args.query, **kwargs)
     if args.json:
@@ -219,8 +245,8 @@ def cmd_ask(args, data_dir: DataDir) -> int:
         return 2
     with Catalog.open(data_dir) as cat:
         if args.batch is not None:
-            for q in _batch_lines(args.batch):
-                _print_json(cat.ask(q, limit=args.limit).to_json())
+            for n, q in _batch_lines(args.batch):
+                _print_json(cat.ask(q, limit=args.limit).to_json() if q is not None else _unreadable_line(n))
             return 0
         result = cat.ask(args.question, limit=args.limit)
         if args.json:

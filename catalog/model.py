@@ -193,6 +193,7 @@ class AskResult:
     confidence: float = 0.0
     method: str = "lexical"  # "semantic" when sentence vectors took part
     passages: list[PassageAnswer] = field(default_factory=list)
+    cut_from: int | None = None  # the question's length when only its first characters were read
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -218,6 +219,7 @@ class SearchResult:
     corrected: bool = False
     filters_dropped: list[str] = field(default_factory=list)
     related_questions: list[RelatedQuestion] = field(default_factory=list)
+    cut_from: int | None = None  # the query's length when only its first characters were read
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,6 +20,17 @@ from catalog.vocab import Vocabulary
 SYNONYM_BOOST = 0.7
 HOMOPHONE_BOOST = 0.8
 _RUNS = re.compile(r"[a-z]+|\d+|[\u3400-\u9fff]+")
+# control characters, and lone surrogates (an argument or a line that was not valid UTF-8)
+_UNREADABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def bounded(text: str) -> tuple[str, int | None]:
+    """What of a query is read: its first settings.MAX_QUERY_CHARS characters, with control
+    characters and lone surrogates as spaces; and its length when it was cut (else None)."""
+    from catalog import settings
+
+    cut = len(text) if len(text) > settings.MAX_QUERY_CHARS else None
+    return _UNREADABLE.sub(" ", text[:settings.MAX_QUERY_CHARS]), cut
 
 
 @dataclass

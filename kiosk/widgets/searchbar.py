@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from catalog import settings
 from kiosk import tasks, theme
 
 
@@ -25,6 +26,7 @@ class SearchBar(QWidget):
         row = QHBoxLayout()
         self.box = QLineEdit()
         self.box.setPlaceholderText(placeholder)
+        self.box.setMaxLength(settings.MAX_QUERY_CHARS)  # what catalog reads of a query, no more
         self.box.setReadOnly(False)
         self.box.installEventFilter(self)
         self.go = QPushButton(button_text)

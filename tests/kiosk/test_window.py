@@ -106,6 +106,16 @@ def test_search_open_result_back_and_home(qtbot, data):
     assert win.stack.currentWidget() is win.home and not win.history
 
 
+def test_the_search_boxes_take_no_more_than_catalog_reads(qtbot, data):
+    from catalog import settings
+
+    win = make_window(qtbot, data)
+    for bar in (win.home.search, win.results.search, win.ask.search):
+        bar.box.clear()
+        bar.box.insert("低保" * 100_000)  # a paste, or a stuck key
+        assert len(bar.box.text()) == settings.MAX_QUERY_CHARS
+
+
 def test_search_by_tapping_keys(qtbot, data):
     win = make_window(qtbot, data)
     qtbot.mouseClick(win.home.search.box, Qt.LeftButton)  # tapping the box opens the keyboard
