@@ -1,8 +1,12 @@
 """Copy a package (a folder or a .zip) into a private staging folder, safely.
 
-Everything is copied before anything is read, so a USB stick pulled mid-way fails here, cleanly,
-and the files later checked are the files later applied. Zip entries that escape the package
-folder, links, special files, oversized or over-compressed entries are refused.
+What is copied is copied before it is read, so a USB stick pulled mid-way fails here, cleanly,
+and the files later checked are the files later applied. The listing is checked first (paths that
+escape the package or nest absurdly deep, links, special files, encryption, compression methods
+Python cannot read, names in no known encoding, too many or too large entries, an archive-wide
+expansion ratio). Then only the manifest and its signature are copied, under a size cap, and a
+``gate`` (the caller's signature check) decides what else is extracted. An unsigned or forged
+package therefore costs its manifest, not its contents.
 """
 
 from __future__ import annotations
@@ -11,12 +15,21 @@ import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from catalog import settings
 from catalog.errors import CatalogError, PackageRefused, disk_full
 
 _CHUNK = 1024 * 1024
+META_FILES = ("manifest.json", "manifest.sig")
+META_MAX_BYTES = {"manifest.json": settings.MANIFEST_MAX_BYTES, "manifest.sig": 64 * 1024}
+# stored, deflate, bzip2, lzma: what Python's zipfile reads (not Deflate64, Implode, Shrink, AES)
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+_METHOD_NAMES = {1: "Shrink", 6: "Implode", 9: "Deflate64", 99: "AES 加密"}
+_UNCHANGED = "已拒绝导入，目录没有任何改动。"
+
+Gate = Callable[[Path, list[str]], "set[str] | None"]
 
 
 def safe_relpath(name: str) -> str | None:
@@ -30,14 +43,31 @@ def safe_relpath(name: str) -> str | None:
     return "/".join(parts)
 
 
-def stage(source: Path, dest: Path) -> list[str]:
-    """Copy the package at ``source`` into the empty folder ``dest``; returns the relative paths."""
+def _check_name(rel: str, shown: str) -> None:
+    parts = rel.split("/")
+    if len(parts) > settings.PACKAGE_MAX_DEPTH:
+        raise PackageRefused(f"更新包中的文件夹层次太深（{len(parts)} 层，最多 {settings.PACKAGE_MAX_DEPTH} 层），"
+                             f"{_UNCHANGED}", f"path depth {len(parts)}: {shown[:200]!r}")
+    if any(len(x.encode("utf-8", "surrogatepass")) > 200 for x in parts) or len(rel) > 1000:
+        raise PackageRefused(f"更新包中有名称过长的文件（{shown[:60]}…），{_UNCHANGED}",
+                             f"name too long: {shown[:200]!r}")
+
+
+def stage(source: Path, dest: Path, gate: Gate | None = None) -> list[str]:
+    """Copy the package at ``source`` into the empty folder ``dest``; returns the relative paths
+    of everything the package holds. With ``gate``, the manifest and signature are copied first
+    and ``gate(dest, paths)`` returns which other paths to copy (None: none; it may raise
+    PackageRefused, and nothing more is read)."""
     source = Path(source)
     try:
         if source.is_dir():
-            return _stage_dir(source, dest)
-        if source.is_file():
-            return _stage_zip(source, dest)
+            entries = _list_dir(source)
+        elif source.is_file():
+            return _stage_zip(source, dest, gate)
+        else:
+            entries = None
+        if entries is not None:
+            return _extract(entries, dest, gate)
     except PackageRefused:
         raise
     except OSError as exc:
@@ -54,98 +84,177 @@ def _refuse_size():
     return PackageRefused("更新包中有过大的文件，已拒绝导入。目录没有任何改动。", "entry too large")
 
 
-def _stage_dir(source: Path, dest: Path) -> list[str]:
-    out: list[str] = []
+def _refuse_bomb(detail: str):
+    return PackageRefused("更新包中有压缩比异常的文件（疑似“压缩炸弹”），已拒绝导入。目录没有任何改动。", detail)
+
+
+class _Entry:
+    """One file of a package: its path, declared size and how to open it."""
+
+    def __init__(self, rel: str, size: int, opener: Callable, inflates: bool):
+        self.rel, self.size, self.opener, self.inflates = rel, size, opener, inflates
+        self.alts: list[str] = []  # other readings of a name stored without the UTF-8 flag
+
+
+def _check_totals(entries: list[_Entry]) -> None:
+    if len(entries) > settings.ZIP_MAX_ENTRIES:
+        raise PackageRefused("更新包中的文件太多，已拒绝导入。目录没有任何改动。", "too many entries")
     total = 0
-    for root, dirs, files in os.walk(source, followlinks=False):
-        for name in dirs + files:
-            full = Path(root) / name
-            st = full.lstat()
-            rel = full.relative_to(source).as_posix()
-            if stat.S_ISLNK(st.st_mode):
-                raise PackageRefused(f"更新包中有链接文件（{rel}），已拒绝导入。目录没有任何改动。",
-                                     f"symlink {full}")
-            if name in files and not stat.S_ISREG(st.st_mode):
-                raise PackageRefused(f"更新包中有特殊文件（{rel}），已拒绝导入。目录没有任何改动。",
-                                     f"not a regular file {full}")
-        for name in files:
-            full = Path(root) / name
-            rel = full.relative_to(source).as_posix()
-            size = full.stat().st_size
-            total += size
-            if size > settings.ZIP_MAX_ENTRY_BYTES or total > settings.ZIP_MAX_TOTAL_BYTES:
-                raise _refuse_size()
-            if len(out) >= settings.ZIP_MAX_ENTRIES:
-                raise PackageRefused("更新包中的文件太多，已拒绝导入。目录没有任何改动。", "too many files")
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(full, target)
-            out.append(rel)
-    return sorted(out)
+    for e in entries:
+        total += e.size
+        if e.size > settings.ZIP_MAX_ENTRY_BYTES or total > settings.ZIP_MAX_TOTAL_BYTES:
+            raise _refuse_size()
+    seen: set[str] = set()
+    for e in entries:
+        if e.rel in seen:
+            raise PackageRefused(f"更新包中有重复的文件（{e.rel}），已拒绝导入。", "duplicate entry")
+        seen.add(e.rel)
 
 
-def _stage_zip(source: Path, dest: Path) -> list[str]:
+def _list_dir(source: Path) -> list[_Entry]:
+    """The files of a folder package, walked without recursion (a folder 1,000 deep is refused,
+    not a RecursionError) and never following a link."""
+    out: list[_Entry] = []
+    todo = [(source, 0)]
+    while todo:
+        folder, depth = todo.pop()
+        if depth >= settings.PACKAGE_MAX_DEPTH:
+            raise PackageRefused(f"更新包中的文件夹层次太深（超过 {settings.PACKAGE_MAX_DEPTH} 层），{_UNCHANGED}",
+                                 f"folder depth over {settings.PACKAGE_MAX_DEPTH} at {folder}")
+        with os.scandir(folder) as it:
+            for entry in sorted(it, key=lambda e: e.name):
+                full = Path(entry.path)
+                rel = full.relative_to(source).as_posix()
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISLNK(st.st_mode):
+                    raise PackageRefused(f"更新包中有链接文件（{rel}），{_UNCHANGED}", f"symlink {full}")
+                if stat.S_ISDIR(st.st_mode):
+                    todo.append((full, depth + 1))
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    raise PackageRefused(f"更新包中有特殊文件（{rel}），{_UNCHANGED}", f"not a regular file {full}")
+                _check_name(rel, rel)
+                out.append(_Entry(rel, st.st_size, lambda full=full: open(full, "rb"), False))
+                if len(out) > settings.ZIP_MAX_ENTRIES:
+                    raise PackageRefused("更新包中的文件太多，已拒绝导入。目录没有任何改动。", "too many files")
+    _check_totals(out)
+    return out
+
+
+def _zip_names(info: zipfile.ZipInfo) -> list[str]:
+    """The names the entry may have meant, the likelier first. Without the UTF-8 flag zipfile
+    reads cp437; Chinese Windows tools write GBK there, and some tools (macOS's) UTF-8 without
+    the flag. The same bytes can be valid in both (通知 in GBK is valid UTF-8), so both are kept,
+    and the manifest's listing decides (``_extract``)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return [info.filename]
+    raw = info.filename.encode("cp437")
+    out = []
+    for enc in ("utf-8", "gb18030"):
+        try:
+            out.append(raw.decode(enc))
+        except UnicodeDecodeError:
+            continue
+    if not out:
+        raise PackageRefused(f"更新包中有文件名的编码无法识别（{info.filename[:60]}），{_UNCHANGED}"
+                             "请用 UTF-8 文件名重新打包。", f"undecodable name {raw[:100]!r}")
+    return out
+
+
+def _stage_zip(source: Path, dest: Path, gate: Gate | None) -> list[str]:
     try:
         zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
-        raise PackageRefused("更新包不是有效的 zip 压缩包，或已损坏。目录没有任何改动。",
-                             f"bad zip {source}: {exc}") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        # ValueError: among others, a name that is not UTF-8 although flagged as UTF-8
+        raise PackageRefused("更新包不是有效的 zip 压缩包，或已损坏（也可能是文件名编码有误）。目录没有任何改动。",
+                             f"bad zip {source}: {exc!r}") from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > settings.ZIP_MAX_ENTRIES:
             raise PackageRefused("更新包中的文件太多，已拒绝导入。目录没有任何改动。", "too many entries")
-        seen: set[str] = set()
-        total = 0
-        plan = []
+        entries: list[_Entry] = []
+        packed = 0
         for info in infos:
-            rel = safe_relpath(info.filename.rstrip("/") if info.is_dir() else info.filename)
+            names = _zip_names(info)
+            name = names[0]
+            rel = safe_relpath(name.rstrip("/") if info.is_dir() else name)
             if rel is None:
                 raise PackageRefused(
-                    f"更新包中的文件路径不安全（{info.filename}），可能试图写到包外，已拒绝导入。目录没有任何改动。",
-                    f"unsafe zip path {info.filename!r}")
+                    f"更新包中的文件路径不安全（{name[:100]}），可能试图写到包外，已拒绝导入。目录没有任何改动。",
+                    f"unsafe zip path {name[:200]!r}")
+            _check_name(rel, name)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise PackageRefused(f"更新包中有链接文件（{rel}），已拒绝导入。目录没有任何改动。",
-                                     f"zip symlink {info.filename!r}")
+                raise PackageRefused(f"更新包中有链接文件（{rel}），{_UNCHANGED}", f"zip symlink {name!r}")
             if info.is_dir():
                 continue
-            if mode and not stat.S_ISREG(mode):
-                raise PackageRefused(f"更新包中有特殊文件（{rel}），已拒绝导入。目录没有任何改动。",
-                                     f"zip special file {info.filename!r} mode {mode:o}")
-            if info.flag_bits & 0x1:
+            # no file-type bits at all (zipfile.writestr, many Windows tools) is an ordinary file
+            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+                raise PackageRefused(f"更新包中有特殊文件（{rel}），{_UNCHANGED}",
+                                     f"zip special file {name!r} mode {mode:o}")
+            if info.flag_bits & 0x1 or info.compress_type == 99:
                 raise PackageRefused("更新包中有加密的文件，无法读取，已拒绝导入。", "encrypted entry")
-            if rel in seen:
-                raise PackageRefused(f"更新包中有重复的文件（{rel}），已拒绝导入。", "duplicate entry")
-            seen.add(rel)
-            total += info.file_size
-            if info.file_size > settings.ZIP_MAX_ENTRY_BYTES or total > settings.ZIP_MAX_TOTAL_BYTES:
-                raise _refuse_size()
+            if info.compress_type not in _METHODS:
+                method = _METHOD_NAMES.get(info.compress_type, f"编号 {info.compress_type}")
+                raise PackageRefused(
+                    f"更新包中的文件 {rel} 使用了本机不能读取的压缩方式（{method}）。{_UNCHANGED}"
+                    "请用“标准（Deflate）”或“仅存储”方式重新压缩，或直接拷贝解压后的文件夹。",
+                    f"compression method {info.compress_type} for {rel}")
             if (info.file_size > settings.ZIP_RATIO_MIN_BYTES
                     and info.file_size > settings.ZIP_MAX_RATIO * max(info.compress_size, 1)):
-                raise PackageRefused("更新包中有压缩比异常的文件（疑似“压缩炸弹”），已拒绝导入。目录没有任何改动。",
-                                     f"ratio {info.file_size}/{info.compress_size} for {rel}")
-            plan.append((info, rel))
-        for info, rel in plan:
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            written = 0
-            try:
-                with zf.open(info) as src, open(target, "wb") as out:
-                    while True:
-                        chunk = src.read(_CHUNK)
-                        if not chunk:
-                            break
-                        written += len(chunk)
-                        # The header's size may lie: count what really comes out.
-                        if written > info.file_size or written > settings.ZIP_MAX_ENTRY_BYTES:
-                            raise PackageRefused(
-                                "更新包中有压缩比异常的文件（疑似“压缩炸弹”），已拒绝导入。目录没有任何改动。",
-                                f"entry {rel} inflates beyond its declared size")
-                        out.write(chunk)
-            except (zipfile.BadZipFile, EOFError, zlib_error()) as exc:
-                raise PackageRefused("更新包已损坏，无法解压。目录没有任何改动。请重新拷贝更新包。",
-                                     f"corrupt entry {rel}: {exc}") from exc
-        return sorted(rel for _, rel in plan)
+                raise _refuse_bomb(f"ratio {info.file_size}/{info.compress_size} for {rel}")
+            packed += info.compress_size
+            entry = _Entry(rel, info.file_size, lambda info=info: zf.open(info), True)
+            entry.alts = [a for a in names[1:] if safe_relpath(a) == a]
+            entries.append(entry)
+        _check_totals(entries)
+        unpacked = sum(e.size for e in entries)
+        if unpacked > settings.ZIP_RATIO_MIN_BYTES and unpacked > settings.ZIP_MAX_RATIO * max(packed, 1):
+            raise _refuse_bomb(f"archive ratio {unpacked}/{packed}")
+        return _extract(entries, dest, gate)
+
+
+def _extract(entries: list[_Entry], dest: Path, gate: Gate | None) -> list[str]:
+    present = sorted(e.rel for e in entries)
+    if gate is None:
+        wanted = entries
+    else:
+        meta = [e for e in entries if e.rel in META_FILES]
+        for e in meta:
+            if e.size > META_MAX_BYTES[e.rel]:
+                raise PackageRefused(f"更新包的 {e.rel} 过大（{e.size // 1024} KB），不是正常的更新包，{_UNCHANGED}",
+                                     f"{e.rel} of {e.size} bytes")
+            _copy(e, dest, META_MAX_BYTES[e.rel])
+        keep = gate(dest, present) or set()
+        for e in entries:  # a name stored without the UTF-8 flag: the reading the manifest lists
+            if e.rel not in keep:
+                e.rel = next((a for a in e.alts if a in keep), e.rel)
+        _check_totals(entries)  # two readings could now coincide
+        present = sorted(e.rel for e in entries)
+        wanted = [e for e in entries if e.rel in keep and e.rel not in META_FILES]
+    for e in wanted:
+        _copy(e, dest, settings.ZIP_MAX_ENTRY_BYTES)
+    return present
+
+
+def _copy(e: _Entry, dest: Path, cap: int) -> None:
+    target = dest / e.rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        with e.opener() as src, open(target, "wb") as out:
+            while chunk := src.read(_CHUNK):
+                written += len(chunk)
+                # The header's size may lie: count what really comes out.
+                if written > e.size or written > cap:
+                    if e.inflates:
+                        raise _refuse_bomb(f"entry {e.rel} inflates beyond its declared size")
+                    raise PackageRefused(f"更新包中的文件 {e.rel} 在复制时变大了，可能正在被改动。{_UNCHANGED}",
+                                         f"{e.rel} grew while copying")
+                out.write(chunk)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib_error()) as exc:
+        raise PackageRefused("更新包已损坏，无法解压。目录没有任何改动。请重新拷贝更新包。",
+                             f"corrupt entry {e.rel}: {exc!r}") from exc
 
 
 def zlib_error():

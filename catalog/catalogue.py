@@ -11,7 +11,7 @@ from pathlib import Path
 
 from catalog.analysis import add_user_words
 from catalog.datadir import DataDir
-from catalog.errors import NoCatalogue
+from catalog.errors import DamagedCatalogue, NoCatalogue
 from catalog.engines import configured, engine_class
 from catalog.model import Status
 from catalog.store import OldSchema, Store
@@ -52,7 +52,14 @@ class Catalog:
 
             upgrade(data_dir)
             return cls.open(data_dir)
-        engine = engine_class(store.meta().get("engine") or "whoosh")(gen / "index")
+        try:
+            engine = engine_class(store.meta().get("engine") or "whoosh")(gen / "index")
+            engine.doc_count()  # opens it now: a damaged index is found here, not mid-search
+        except Exception as exc:  # noqa: BLE001 - tantivy/whoosh raise their own kinds on a damaged index
+            store.close()
+            from catalog.store import DAMAGED
+
+            raise DamagedCatalogue(DAMAGED, f"index of {ptr.generation} unreadable: {exc!r}") from None
         cat = cls(data_dir, ptr.generation, store, engine)
         # The catalogue's own terms go into the segmenter so queries split like the index did.
         add_user_words(store.user_words())

@@ -10,6 +10,7 @@ import argparse
 import errno
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -493,6 +494,14 @@ def main(argv: list[str] | None = None) -> int:
         return _refused(args, CatalogError(_os_message(exc), repr(exc)))
     except CatalogError as exc:
         return _refused(args, exc)
+    except sqlite3.DatabaseError as exc:  # a catalogue file damaged after it opened
+        from catalog.store import DAMAGED
+
+        return _refused(args, CatalogError(DAMAGED, repr(exc)))
+    except Exception as exc:  # noqa: BLE001 - no command ever shows a traceback; the log has it
+        log.exception("unexpected failure")
+        return _refused(args, CatalogError("出现了意外的错误，操作没有完成，目录没有改动。详细情况已记入日志，"
+                                           "请把日志发给技术人员。", repr(exc)))
 
 
 _OS_REASONS = {errno.ENOENT: "找不到这个文件或文件夹", errno.ENOTDIR: "路径中有一项不是文件夹",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import logging
 import os
 import shutil
@@ -78,6 +79,10 @@ class Pointer:
     previous: str | None
 
 
+_GENERATION = re.compile(r"^g([0-9]{8,10})-[0-9a-f]{8}$")  # publish_build's names
+_warned_pointer: list[bool] = []
+
+
 class DataDir:
     """Paths and the CURRENT pointer of one kiosk data folder."""
 
@@ -125,12 +130,31 @@ class DataDir:
             return Pointer(None, None)
         try:
             data = json.loads(raw)
-            return Pointer(data.get("generation"), data.get("previous"))
-        except (ValueError, AttributeError) as exc:
-            # Cannot happen through atomic_write; if it does, the disk itself is damaged.
-            raise CatalogError(
-                "目录数据的指针文件已损坏，请重新导入目录更新包。", f"bad CURRENT: {exc}: {raw[:80]!r}"
-            ) from exc
+            ptr = Pointer(data.get("generation"), data.get("previous"))
+            if all(isinstance(x, (str, type(None))) for x in (ptr.generation, ptr.previous)) and (
+                    ptr.generation is None or _GENERATION.match(ptr.generation)):
+                return ptr
+            raise ValueError(f"not a pointer: {data!r}"[:200])
+        except (ValueError, AttributeError, RecursionError) as exc:
+            # Cannot happen through atomic_write; if it does, the disk itself is damaged. The
+            # newest complete generation is what it last named (or, after a roll back, the one
+            # rolled back from): serve that rather than nothing, until the next import rewrites it.
+            found = self._newest_generation()
+            if not _warned_pointer:
+                _warned_pointer.append(True)
+                import logging
+
+                logging.getLogger("catalog").error("CURRENT is damaged (%r: %r); serving %s", exc, raw[:80], found)
+            return Pointer(found, None)
+
+    def _newest_generation(self) -> str | None:
+        try:
+            names = sorted((c.name for c in self.generations.iterdir()
+                            if _GENERATION.match(c.name) and (c / "catalog.db").is_file()),
+                           key=lambda n: int(_GENERATION.match(n).group(1)), reverse=True)
+        except OSError:
+            return None
+        return names[0] if names else None
 
     def set_pointer(self, pointer: Pointer) -> None:
         data = json.dumps({"generation": pointer.generation, "previous": pointer.previous}).encode()

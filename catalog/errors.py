@@ -34,6 +34,11 @@ class PackageRefused(CatalogError):
         self.needs = needs
 
 
+class DamagedCatalogue(CatalogError):
+    """The kiosk's catalogue files cannot be read (a damaged disk, a power cut outside any
+    import). An import treats it as no catalogue, so re-importing a package always repairs it."""
+
+
 class NoCatalogue(CatalogError):
     """The data folder holds no catalogue yet."""
 

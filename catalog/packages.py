@@ -26,7 +26,7 @@ from catalog import settings
 from catalog.analysis import add_user_words, clear_token_cache
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import DataDir, Pointer
-from catalog.errors import CatalogError, PackageRefused, disk_full
+from catalog.errors import CatalogError, DamagedCatalogue, PackageRefused, disk_full
 from catalog.engines import configured, engine_class
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
@@ -107,10 +107,14 @@ CONFIRMATIONS = {"change_publisher": "--change-publisher", "sequence_jump": "--a
 
 def read_manifest(raw: bytes) -> dict[str, Any]:
     """Parse and check manifest.json (format version 1)."""
+    if len(raw) > settings.MANIFEST_MAX_BYTES:
+        raise _refuse("更新包的清单文件 manifest.json 过大，不是正常的更新包。", f"manifest of {len(raw)} bytes")
     try:
         m = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _refuse("更新包的清单文件 manifest.json 不是有效的 JSON。", str(exc)) from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: bad JSON, or an integer of thousands of digits; RecursionError: absurd nesting
+        raise _refuse("更新包的清单文件 manifest.json 不是有效的 JSON（或含有过长的数字、过深的嵌套）。",
+                      repr(exc)[:300]) from None
     if not isinstance(m, dict) or m.get("format") != settings.PACKAGE_FORMAT:
         raise _refuse("这不是政务公开目录更新包（清单格式不符）。", f"format {m.get('format') if isinstance(m, dict) else m!r}")
     if m.get("format_version") != settings.PACKAGE_FORMAT_VERSION:
@@ -224,6 +228,11 @@ def _read_all(root: Path, manifest: dict[str, Any]) -> tuple[dict, dict, list | 
             raise _refuse("完整更新包不应包含 deleted.jsonl。")
         for _, rec in read_records(root / "deleted.jsonl", "deleted"):
             deleted[rec["type"]].append(rec["id"])
+    for rtype in RECORD_TYPES:
+        both = sorted(set(deleted[rtype]) & {r["id"] for r in records[rtype]})
+        if both:
+            raise _refuse(f"增量更新包既删除又更新了同一个{LABELS[rtype]}（编号“{both[0]}”），无法确定应保留哪个。",
+                          f"deleted and updated: {both[:5]}")
     terms = read_terms(root / "terms.txt") if "terms.txt" in listed else None
     return records, deleted, terms
 
@@ -358,6 +367,27 @@ def check_package(staged: Path, present: list[str], trusted: dict[str, TrustedKe
                    hashlib.sha256(raw).hexdigest(), _needed(manifest, current_meta, history, confirm))
 
 
+def _signature_gate(data_dir: DataDir, trusted: dict[str, TrustedKey], allow_unsigned: bool,
+                    retired: bool):
+    """archive.stage's gate: the manifest and its signature are checked before anything else of
+    the package is copied, and only the files the manifest lists are copied then."""
+    def gate(root: Path, present: list[str]) -> set[str]:
+        if "manifest.json" not in present:
+            raise _refuse("更新包缺少清单文件 manifest.json。")
+        raw = (root / "manifest.json").read_bytes()
+        manifest = read_manifest(raw)
+        current = _open_current(data_dir)
+        try:
+            history = current.history() if current is not None else []
+        finally:
+            if current is not None:
+                current.close()
+        real_seen = retired or any(h["publisher"] != DEMO_PUBLISHER for h in history)
+        _check_signature(root, raw, manifest, trusted, allow_unsigned, real_seen)
+        return set(manifest["files"])
+    return gate
+
+
 def _needed(manifest: dict[str, Any], current_meta: dict[str, Any] | None, history: list[dict],
             confirm: frozenset[str]) -> frozenset[str]:
     """Which of the confirmations given this package really needed (recorded in the history)."""
@@ -386,14 +416,20 @@ def _changes(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]
 
 
 def _open_current(data_dir: DataDir) -> Store | None:
+    """The catalogue the kiosk serves, or None for none. A damaged one counts as none: the
+    package being imported replaces it (re-importing is how staff repair a kiosk)."""
     gen = data_dir.current_generation()
     if gen is None:
         return None
     try:
-        return Store.open_readonly(gen / "catalog.db")
-    except OldSchema:
-        _upgrade_locked(data_dir, None)
-        return Store.open_readonly(data_dir.current_generation() / "catalog.db")
+        try:
+            return Store.open_readonly(gen / "catalog.db")
+        except OldSchema:
+            _upgrade_locked(data_dir, None)
+            return Store.open_readonly(data_dir.current_generation() / "catalog.db")
+    except DamagedCatalogue as exc:
+        log.error("the current catalogue is damaged (%s); importing as onto an empty kiosk", exc.detail)
+        return None
 
 
 def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
@@ -436,7 +472,8 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
         try:
             report_progress("copy", 0, 1)
             staging.mkdir()
-            present = stage(Path(package), staging)
+            present = stage(Path(package), staging,
+                            gate=_signature_gate(data_dir, trusted, allow_unsigned, retired))
             checkpoint("staged")
             report_progress("verify", 0, 1)
             current = _open_current(data_dir)
@@ -724,12 +761,16 @@ def _build_faq_vectors(store: Store, previous_db: Path | None, progress, package
     keys = {t: semantic.key(t) for t in texts}
     have = store.vectors(list(keys.values()))
     if previous_db is not None and previous_db.exists() and len(have) < len(keys):
-        old = Store.open_readonly(previous_db, check_version=False)
         try:
-            if "text_vectors" in old.db.table_names():
-                have.update(old.vectors([k for k in keys.values() if k not in have]))
-        finally:
-            old.close()
+            old = Store.open_readonly(previous_db, check_version=False)
+        except DamagedCatalogue:  # the package replaces a damaged catalogue: nothing to reuse
+            old = None
+        if old is not None:
+            try:
+                if "text_vectors" in old.db.table_names():
+                    have.update(old.vectors([k for k in keys.values() if k not in have]))
+            finally:
+                old.close()
     for t in texts:
         v = package_vectors(bytes.fromhex(keys[t])) if package_vectors and keys[t] not in have else None
         if v is not None:
@@ -866,14 +907,40 @@ class PackReport:
     fingerprint: str | None = None
 
 
-def _jsonl_records(path: Path) -> dict[str, str]:
+def _jsonl_records(path: Path, rtype: str) -> dict[str, str]:
     out = {}
     if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for _ in read_records(path, rtype):  # every line checked as an import would, with its number
+            pass
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
             if line.strip():
                 rec = json.loads(line)
                 out[rec["id"]] = line.strip()
     return out
+
+
+def _source_bytes(source_dir: Path, rel: str) -> bytes:
+    """A source file as it goes into the package; a text file saved by Notepad loses its BOM."""
+    data = (source_dir / rel).read_bytes()
+    if rel.endswith((".jsonl", ".txt")) and not rel.startswith("files/"):
+        data = data.removeprefix(b"\xef\xbb\xbf")
+    return data
+
+
+def _check_before_signing(root: Path, contents: dict[str, bytes], manifest: dict[str, Any]) -> None:
+    """What pack signs passes the checks an import makes of records, deletions, terms and (for a
+    full package) references: a package no kiosk would take is never signed."""
+    root.mkdir()
+    for rel, data in contents.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    try:
+        records, deleted, _terms = _read_all(root, manifest)
+        if manifest["kind"] == "full":
+            _check_references(records, deleted, None, "full", {p for p in contents if p.startswith("files/")})
+    except PackageRefused as exc:
+        message = exc.message.replace("已拒绝导入，目录没有任何改动。", "").replace("已拒绝导入。", "").rstrip("。")
+        raise CatalogError(f"{message}。没有制作更新包，请改正后重试。", exc.detail) from None
 
 
 def _created() -> str:
@@ -926,7 +993,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
             if not isinstance(manifest.get("sequence"), int):
                 raise CatalogError("请用 --sequence 给出版本号，或在 manifest.json 中写明 sequence。")
             for rel in source_files:
-                contents[rel] = (source_dir / rel).read_bytes()
+                contents[rel] = _source_bytes(source_dir, rel)
         else:
             base_root = Path(tmp) / "base"
             base_root.mkdir()
@@ -943,8 +1010,8 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
             deleted_lines = []
             for rtype in RECORD_TYPES:
                 fname = FILES[rtype]
-                old = _jsonl_records(base_root / fname)
-                new = _jsonl_records(source_dir / fname)
+                old = _jsonl_records(base_root / fname, rtype)
+                new = _jsonl_records(source_dir / fname, rtype)
                 if base_manifest["kind"] == "delta":
                     raise CatalogError("基础包必须是完整包（请用上一次的完整包作为 --base）。")
                 changed = [line for rid, line in new.items() if old.get(rid) != line]
@@ -957,7 +1024,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
             for rel in source_files:
                 if rel.endswith(".jsonl") and rel in FILES.values():
                     continue
-                data = (source_dir / rel).read_bytes()
+                data = _source_bytes(source_dir, rel)
                 if rel not in present or (base_root / rel).read_bytes() != data:
                     contents[rel] = data
         contents.pop("vectors.bin", None)
@@ -972,6 +1039,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
             raise CatalogError(f"版本号须在 1 到 {settings.MAX_SEQUENCE} 之间。")
         manifest["created"] = _created()
         manifest["files"] = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(contents.items())}
+        _check_before_signing(Path(tmp) / "check", contents, manifest)
         raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
         signature = None
         fp = None

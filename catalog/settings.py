@@ -18,6 +18,8 @@ ZIP_MAX_ENTRY_BYTES = 512 * 1024 * 1024        # one uncompressed entry
 ZIP_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024   # all entries together, uncompressed
 ZIP_MAX_RATIO = 200                            # uncompressed / compressed, for entries above:
 ZIP_RATIO_MIN_BYTES = 1024 * 1024
+PACKAGE_MAX_DEPTH = 16                         # folders within folders in a package
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024          # manifest.json, read before any signature check
 
 # Keep this many applied packages in data_dir/packages (the current one and the previous).
 KEEP_PACKAGES = 2

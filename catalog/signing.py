@@ -40,9 +40,21 @@ def keygen(prefix: str | Path) -> tuple[Path, Path]:
     return key_path, pub_path
 
 
+KEY_FILE_MAX_BYTES = 4096  # a key file is one line of 44 characters
+
+
 def _read_raw(path: Path, what: str) -> bytes:
+    import stat
+
+    path = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8").strip()
+        st = path.stat()
+        # a FIFO or device named x.pub would block the reader for ever; a huge file is no key
+        if not stat.S_ISREG(st.st_mode) or st.st_size > KEY_FILE_MAX_BYTES:
+            raise CatalogError(f"{what}文件 {path.name} 不是有效的密钥文件（不是普通文件，或者过大）。",
+                               f"mode {st.st_mode:o}, {st.st_size} bytes")
+        with open(path, "rb") as fh:
+            text = fh.read(KEY_FILE_MAX_BYTES + 1).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"无法读取{what}文件 {path}。", str(exc)) from exc
     try:
@@ -56,10 +68,34 @@ def _read_raw(path: Path, what: str) -> bytes:
 
 
 def load_private(path: Path) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(_read_raw(path, "私钥"))
+    """The private key of a ``.key`` file. Both kinds of file hold 32 bytes in base64, so a public
+    key given by mistake would "sign" with a key nobody trusts: a ``.pub`` is refused, and so is a
+    key whose public half differs from the ``.pub`` of the same name beside it."""
+    path = Path(path)
+    if path.suffix.lower() == ".pub":
+        raise CatalogError(f"{path.name} 是公钥文件，不能用来签名。请给出私钥文件（.key），公钥文件是发给各乡镇安装的。",
+                           "public key given as --key")
+    private = Ed25519PrivateKey.from_private_bytes(_read_raw(path, "私钥"))
+    sibling = path.with_suffix(".pub")
+    if sibling.is_file():
+        try:
+            pub = _read_raw(sibling, "公钥")
+        except CatalogError:
+            pub = None
+        if pub is not None and pub != _raw_public(private.public_key()):
+            if pub == _read_raw(path, "私钥"):
+                raise CatalogError(f"{path.name} 的内容与公钥 {sibling.name} 相同，它是公钥，不是私钥。",
+                                   "the .key file holds the public key")
+            raise CatalogError(f"私钥 {path.name} 与旁边的公钥 {sibling.name} 不是一对，不能用它签名。"
+                               "请确认用的是本单位正在使用的那一对密钥。", "key pair mismatch")
+    return private
 
 
 def load_public_raw(path: Path) -> bytes:
+    path = Path(path)
+    if path.suffix.lower() == ".key":
+        raise CatalogError(f"{path.name} 是私钥文件，不能作为公钥使用。私钥必须留在县政务公开办，"
+                           "不要拷到U盘上；请改用同名的 .pub 公钥文件。", "private key given as a public key")
     raw = _read_raw(path, "公钥")
     Ed25519PublicKey.from_public_bytes(raw)  # raises on a malformed key
     return raw

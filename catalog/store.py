@@ -15,7 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, DamagedCatalogue
+
+
+DAMAGED = ("本机的目录数据已损坏，无法读取。请工作人员用U盘重新导入最近的完整更新包，导入后即恢复正常。")
 
 
 class OldSchema(CatalogError):
@@ -146,7 +149,12 @@ class Store:
         uri = f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         db = sqlite_utils.Database(conn)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute("select count(*) from meta").fetchone()
+        except sqlite3.DatabaseError as exc:  # truncated, overwritten: not a database any more
+            conn.close()
+            raise DamagedCatalogue(DAMAGED, f"unreadable {path}: {exc!r}") from None
         if version > SCHEMA_VERSION:
             conn.close()
             raise CatalogError("目录数据来自更新版本的软件，请升级查询机软件。",

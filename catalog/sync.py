@@ -4,6 +4,7 @@ copy, so a stick pulled halfway fails cleanly and nothing on the kiosk is touche
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from catalog.records import FILES as RECORD_FILES
 from catalog.signing import fingerprint, load_public_raw, verify
 from catalog.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
 from catalog.trust import keys as trusted
+
+log = logging.getLogger("catalog")
 
 FOLDER_NAMES = ("政务公开目录更新", "catalogue-updates")  # where county offices put packages
 
@@ -76,6 +79,12 @@ def inspect_package(data_dir: DataDir | Path | str, package: Path | str,
     except OSError:  # the stick went away, or a file on it cannot be read
         return PackageInfo(path=str(package), applies=False,
                            reason="读取U盘上的更新包时出错（U盘可能已拔出），请重新插入后再试。")
+    except CatalogError as exc:
+        return PackageInfo(path=str(package), applies=False, reason=exc.message)
+    except Exception:  # noqa: BLE001 - one bad file on a stick must not hide the good ones beside it
+        log.exception("inspecting %s failed", package)
+        return PackageInfo(path=str(package), applies=False,
+                           reason="无法读取这个更新包（文件可能已损坏或不是本系统的更新包）。")
 
 
 @dataclass
@@ -96,8 +105,22 @@ def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes
     with tempfile.TemporaryDirectory(prefix="kiosk-inspect-") as tmp:
         staged = Path(tmp) / "p"
         staged.mkdir()
+        def gate(root: Path, present: list[str]) -> set[str] | None:
+            # The rest is copied only for a package signed by a key this kiosk or the stick holds:
+            # anything else is refused for its signature, whatever it contains.
+            try:
+                raw = (root / "manifest.json").read_bytes()
+                listed = set(read_manifest(raw)["files"])
+            except (OSError, PackageRefused):
+                return None
+            sig = root / "manifest.sig"
+            if not sig.is_file():
+                return None
+            known = {f: k.raw for f, k in state.keys.items()} | dict(stick_keys)
+            return listed if verify(sig.read_bytes(), raw, known) is not None else None
+
         try:
-            present = stage(Path(package), staged)
+            present = stage(Path(package), staged, gate=gate)
         except CatalogError as exc:
             info.reason = exc.message
             return info
@@ -174,7 +197,8 @@ def describe(info: PackageInfo) -> str:
         return f"无法读取的更新包：{name}"
     counts = "，".join(f"{n} {c}" for n, c in (("文件", info.counts.get("document", 0)),
                                                ("问答", info.counts.get("faq", 0)),
-                                               ("目录事项", info.counts.get("item", 0))))
+                                               ("目录事项", info.counts.get("item", 0)))) if info.counts else (
+        "内容没有读取（签名无法验证）")
     kind = {"full": "完整版", "delta": f"增量（基于第 {info.base_sequence} 版）"}.get(info.kind or "", "")
     signer = f"（公钥指纹 {info.signer}）" if info.signer else ""
     return (

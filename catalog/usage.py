@@ -28,6 +28,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import os
+import time
 import sqlite3
 from collections.abc import Iterable
 from datetime import date
@@ -145,6 +147,22 @@ class UsageLog:
         self.today = today  # a callable, so tests can set the kiosk's clock
 
     def _connect(self) -> sqlite3.Connection:
+        try:
+            return self._connect_once()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # locked, cannot open, I/O: not damage
+                raise
+            # Not a database any more (a power cut mid-write on a bad disk): counts are not worth
+            # a kiosk that stops counting. It is set aside, never deleted, and a new one begins.
+            aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+            log.error("usage.db unreadable (%r); set aside as %s", exc, aside.name)
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    os.replace(src, Path(str(aside) + suffix))
+            return self._connect_once()
+
+    def _connect_once(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         try:
@@ -311,6 +329,14 @@ EXPORTS = {
 }
 
 
+def _cell(value):
+    """A text Excel would run as a formula (it begins with = + - @, or a tab or CR that some
+    readers drop first) is written with a leading apostrophe: shown as text, never run."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def export(log: UsageLog, out_folder: Path | str, domain_names: dict[str, str] | None = None) -> list[Path]:
     """The counts as CSV files Excel opens correctly (UTF-8 with BOM). Nothing about individuals
     is in them: only what usage.db holds (days, domains, the catalogue's words, masked texts and
@@ -337,7 +363,7 @@ def export(log: UsageLog, out_folder: Path | str, domain_names: dict[str, str] |
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(header)
-                w.writerows(rows)
+                w.writerows([[_cell(c) for c in r] for r in rows])
                 fh.flush()
             tmp.replace(path)
             written.append(path)

@@ -8,9 +8,11 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalog import settings as _settings
 from catalog.packages import pack
 from catalog.signing import keygen
 
@@ -132,3 +134,23 @@ def small_records():
             "status": "现行有效", "domains": ["shjz"], "items": [], "interprets": None, "url": None,
             "body": body, "attachments": []})
     return recs
+
+
+def signed_zip(path, files: dict, key, sequence: int, **manifest_extra):
+    """A package signed with ``key`` whose files are exactly ``files`` (name -> text or bytes),
+    written without ``pack`` (which refuses to sign what an import would refuse)."""
+    from catalog.signing import load_private, sign
+
+    data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
+    manifest = {"format": _settings.PACKAGE_FORMAT, "format_version": _settings.PACKAGE_FORMAT_VERSION,
+                "publisher": PUBLISHER, "region": "测试县", "sequence": sequence, "kind": "full",
+                "created": "2026-01-01T00:00:00Z", **manifest_extra}
+    manifest["files"] = {k: hashlib.sha256(v).hexdigest() for k, v in data.items()}
+    raw = json.dumps(manifest, ensure_ascii=False).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", raw)
+        zf.writestr("manifest.sig", sign(load_private(key), raw))
+        for k, v in data.items():
+            zf.writestr(k, v)
+    return path
+

@@ -51,7 +51,6 @@ def test_the_stick_pulled_out_mid_copy(tmp_path, keys, monkeypatch):
     """The package folder on the stick stops answering after the first file is copied (what a
     pulled stick does to reads: EIO) — a stand-in for hardware; everything after it is real."""
     import errno
-    import shutil
     import zipfile
 
     import catalog.archive as archive
@@ -63,20 +62,20 @@ def test_the_stick_pulled_out_mid_copy(tmp_path, keys, monkeypatch):
     with zipfile.ZipFile(build(tmp_path, "v2", records(10), key=keys.key, sequence=2)) as z:
         z.extractall(folder)
     copied = []
-    real_copy = shutil.copyfile
+    real_copy = archive._copy
 
-    def flaky_copy(src, dst, *a, **k):
+    def flaky_copy(entry, *a, **k):  # the first file copies, the next read fails as a pulled stick's does
         if copied:
             raise OSError(errno.EIO, "Input/output error")
-        copied.append(src)
-        return real_copy(src, dst, *a, **k)
+        copied.append(entry.rel)
+        return real_copy(entry, *a, **k)
 
-    monkeypatch.setattr(archive.shutil, "copyfile", flaky_copy)
+    monkeypatch.setattr(archive, "_copy", flaky_copy)
     with pytest.raises(CatalogError) as err:
         import_package(dd, folder)
     assert "U盘被拔出" in err.value.message and "没有任何改动" in err.value.message
     assert snapshot(dd) == before  # not even a staging folder is left
-    monkeypatch.setattr(archive.shutil, "copyfile", real_copy)
+    monkeypatch.setattr(archive, "_copy", real_copy)
     assert import_package(dd, folder).sequence == 2  # plugged in again: it applies
 
 

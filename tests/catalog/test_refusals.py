@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from catalog.errors import PackageRefused
+from catalog.errors import CatalogError, PackageRefused
 from catalog.packages import import_package
 from pkgtools import DOCUMENTS, build, records, run_cli, snapshot
 
@@ -113,17 +113,17 @@ def test_listed_file_missing(tmp_path, keys, kiosk):
 
 def _signed_with_docs(tmp_path, keys, doc_lines: list[str], name="x", sequence=3):
     """A correctly signed package whose documents.jsonl holds exactly ``doc_lines``."""
-    from pkgtools import write_source
-    from catalog.packages import pack
+    from pkgtools import signed_zip, write_source
 
     recs = records(6)
     src = write_source(tmp_path / f"src-{name}", recs, sequence=sequence)
     (src / "documents.jsonl").write_text("\n".join(doc_lines) + "\n", encoding="utf-8")
     # FAQs point at documents that may now be missing; keep the FAQ file empty here.
     (src / "faqs.jsonl").write_text("", encoding="utf-8")
-    out = tmp_path / f"{name}.zip"
-    pack(src, out, key=keys.key, sequence=sequence, vectors=False)
-    return out
+    # signed without pack, which refuses to sign what an import would refuse
+    files = {p.relative_to(src).as_posix(): p.read_bytes() for p in src.rglob("*")
+             if p.is_file() and p.name != "manifest.json"}
+    return signed_zip(tmp_path / f"{name}.zip", files, keys.key, sequence)
 
 
 def _doc(**changes):
@@ -160,7 +160,13 @@ def test_dangling_faq_reference(tmp_path, keys, kiosk):
     dd, _ = kiosk
     recs = records(6)
     recs["faq"][0]["documents"] = ["law-0000000000"]
-    assert_refused(dd, build(tmp_path, "f", recs, key=keys.key, sequence=3), expect="不存在的文件")
+    # pack refuses to sign it (its own check); a package signed some other way is refused at import
+    with pytest.raises(CatalogError, match="不存在的文件"):
+        build(tmp_path, "f", recs, key=keys.key, sequence=3)
+    from pkgtools import FILE_OF, signed_zip
+
+    files = {f: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs[t]) for t, f in FILE_OF.items()}
+    assert_refused(dd, signed_zip(tmp_path / "f.zip", files, keys.key, 3), expect="不存在的文件")
 
 
 @pytest.mark.parametrize("changes, expect", [

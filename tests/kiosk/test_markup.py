@@ -71,7 +71,8 @@ def hostile(tmp_path_factory, keys):
     # an unsigned package on the stick whose publisher tries to fake the signature line
     stick = tmp / "stick"
     stick.mkdir()
-    src = write_source(tmp / "src-spoof", recs, sequence=2, publisher=SPOOF)
+    src = write_source(tmp / "src-spoof", recs, sequence=2, publisher=SPOOF,
+                       extra_files={"files/form.txt": "申请表".encode()})
     manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
     manifest["region"] = f"乙县{MARK}"
     (src / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,89 @@
+"""A damaged data folder (issue 15): every command answers in plain Chinese, never a traceback,
+and re-importing a package repairs it; usage.db is set aside when damaged; CSV cells that Excel
+would run as formulas are written as text."""
+
+import csv
+import json
+
+import pytest
+
+from catalog.packages import import_package
+from catalog.usage import UsageLog, export
+from tests.pkgtools import build, records, run_cli
+
+
+@pytest.fixture
+def kiosk(tmp_path, keys):
+    dd = tmp_path / "data"
+    import_package(dd, build(tmp_path, "v1", records(5), key=keys.key), trust=[keys.pub])
+    v2 = build(tmp_path, "v2", records(6), key=keys.key, sequence=2)
+    return dd, v2
+
+
+def generation(dd):
+    return dd / "generations" / json.loads((dd / "CURRENT").read_text())["generation"]
+
+
+def plain(r, *words):
+    assert "Traceback" not in r.stderr and "Traceback" not in r.stdout, r.stderr
+    for w in words:
+        assert w in r.stderr + r.stdout, r.stderr
+    return r
+
+
+def test_a_garbled_current_serves_the_last_catalogue_and_imports(kiosk):
+    dd, v2 = kiosk
+    (dd / "CURRENT").write_bytes(b"\x00\x17garbage{")
+    st = json.loads(plain(run_cli("--data-dir", str(dd), "status", "--json")).stdout)
+    assert st["sequence"] == 1  # the newest complete generation
+    assert json.loads(run_cli("--data-dir", str(dd), "search", "救助", "--json").stdout)["total"] > 0
+    r = plain(run_cli("--data-dir", str(dd), "import", str(v2), "--json"))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((dd / "CURRENT").read_text())["generation"]  # written afresh
+
+
+@pytest.mark.parametrize("damage", ["truncated catalog.db", "overwritten catalog.db", "garbage index"])
+def test_a_damaged_catalogue_says_so_and_an_import_repairs_it(kiosk, damage):
+    dd, v2 = kiosk
+    gen = generation(dd)
+    if damage == "truncated catalog.db":
+        db = gen / "catalog.db"
+        db.write_bytes(db.read_bytes()[:4096])
+    elif damage == "overwritten catalog.db":
+        (gen / "catalog.db").write_bytes(b"this is not a database" * 500)
+    else:
+        for f in (gen / "index").rglob("*"):
+            if f.is_file():
+                f.write_bytes(b"\xff" * 64)
+    for args in (["search", "救助", "--json"], ["ask", "低保怎么申请", "--json"], ["status", "--json"]):
+        r = plain(run_cli("--data-dir", str(dd), *args))
+        if r.returncode:  # refused: the reason says what to do
+            assert "重新导入" in r.stderr, (args, r.stderr)
+    # staff re-import the package they have: the kiosk works again
+    r = plain(run_cli("--data-dir", str(dd), "import", str(v2), "--json"))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(run_cli("--data-dir", str(dd), "search", "救助", "--json").stdout)["total"] > 0
+
+
+def test_a_damaged_usage_db_is_set_aside_and_counting_goes_on(tmp_path):
+    path = tmp_path / "usage.db"
+    path.write_bytes(b"not sqlite at all" * 200)
+    log = UsageLog(path)
+    log.record_question("低保怎么申请", "answered")
+    files = export(log, tmp_path / "out")
+    assert files
+    assert [p.name for p in tmp_path.glob("usage.db.damaged-*")], "the damaged file is kept aside"
+    with open(tmp_path / "out" / "提问统计.csv", encoding="utf-8-sig") as fh:
+        assert list(csv.reader(fh))[1][1:] == ["已回答", "1"]
+
+
+def test_exported_cells_are_never_formulas(tmp_path):
+    log = UsageLog(tmp_path / "usage.db")
+    for q in ('=HYPERLINK("http://example.invalid","点我")', "+1+1", "-2+3", "@SUM(A1)", "低保怎么申请"):
+        log.record_question(q, "out_of_scope")
+    export(log, tmp_path / "out")
+    with open(tmp_path / "out" / "未能回答的问题.csv", encoding="utf-8-sig") as fh:
+        cells = [row[1] for row in list(csv.reader(fh))[1:]]
+    assert cells, "the misses were exported"
+    assert all(not c[:1] in "=+-@" for c in cells), cells
+    assert "低保怎么申请" in cells
