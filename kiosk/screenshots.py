@@ -50,6 +50,7 @@ def render_all(app, win, out: Path, size) -> int:
     win.home.search.reset()
     win.show_results("低保")
     settle(app, lambda: win.results.result is not None, 30)
+    settle(app, seconds=2.0)  # the cards' heights settle after their text is laid out
     shot("results")
     first = win.results.result.hits[0].id if win.results.result and win.results.result.hits else None
     if first:
