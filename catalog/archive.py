@@ -164,8 +164,9 @@ def _zip_names(info: zipfile.ZipInfo) -> list[str]:
 def _stage_zip(source: Path, dest: Path, gate: Gate | None) -> list[str]:
     try:
         zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        # ValueError: among others, a name that is not UTF-8 although flagged as UTF-8
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
+        # ValueError: among others, a name that is not UTF-8 although flagged as UTF-8;
+        # NotImplementedError: an entry that needs a newer zip version than Python reads
         raise PackageRefused("更新包不是有效的 zip 压缩包，或已损坏（也可能是文件名编码有误）。目录没有任何改动。",
                              f"bad zip {source}: {exc!r}") from exc
     with zf:
@@ -177,7 +178,8 @@ def _stage_zip(source: Path, dest: Path, gate: Gate | None) -> list[str]:
         for info in infos:
             names = _zip_names(info)
             name = names[0]
-            rel = safe_relpath(name.rstrip("/") if info.is_dir() else name)
+            is_dir = name.endswith("/")  # not info.is_dir(): a name zipfile cut to "" at a NUL has no [-1]
+            rel = safe_relpath(name.rstrip("/") if is_dir else name)
             if rel is None:
                 raise PackageRefused(
                     f"更新包中的文件路径不安全（{name[:100]}），可能试图写到包外，已拒绝导入。目录没有任何改动。",
@@ -186,7 +188,7 @@ def _stage_zip(source: Path, dest: Path, gate: Gate | None) -> list[str]:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise PackageRefused(f"更新包中有链接文件（{rel}），{_UNCHANGED}", f"zip symlink {name!r}")
-            if info.is_dir():
+            if is_dir:
                 continue
             # no file-type bits at all (zipfile.writestr, many Windows tools) is an ordinary file
             if stat.S_IFMT(mode) and not stat.S_ISREG(mode):

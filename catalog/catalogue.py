@@ -10,8 +10,8 @@ import logging
 from pathlib import Path
 
 from catalog.analysis import add_user_words
-from catalog.datadir import DataDir
-from catalog.errors import DamagedCatalogue, NoCatalogue
+from catalog.datadir import DataDir, seal_problem
+from catalog.errors import CatalogError, IndexDamaged, NoCatalogue
 from catalog.engines import configured, engine_class
 from catalog.model import Status
 from catalog.store import OldSchema, Store
@@ -26,7 +26,8 @@ class Catalog:
         self.data_dir = data_dir
         self.generation = generation
         self.store = store
-        self.engine = engine
+        self._engine_class = type(engine)
+        self.engine = _Guarded(engine)
         self._synonyms = None
         self._vocab = None
         self._faq_texts = None
@@ -52,14 +53,12 @@ class Catalog:
 
             upgrade(data_dir)
             return cls.open(data_dir)
-        try:
-            engine = engine_class(store.meta().get("engine") or "whoosh")(gen / "index")
-            engine.doc_count()  # opens it now: a damaged index is found here, not mid-search
-        except Exception as exc:  # noqa: BLE001 - tantivy/whoosh raise their own kinds on a damaged index
+        engine, problem = open_index(store, gen)
+        if problem is not None:
             store.close()
-            from catalog.store import DAMAGED
+            from catalog.store import INDEX_DAMAGED
 
-            raise DamagedCatalogue(DAMAGED, f"index of {ptr.generation} unreadable: {exc!r}") from None
+            raise IndexDamaged(INDEX_DAMAGED, f"generation {ptr.generation}: {problem}")
         cat = cls(data_dir, ptr.generation, store, engine)
         # The catalogue's own terms go into the segmenter so queries split like the index did.
         add_user_words(store.user_words())
@@ -114,10 +113,10 @@ class Catalog:
             return []
 
     def plan(self, query: str, *, correct: bool = False):
-        """How ``query`` will be searched (see catalog.query)."""
-        from catalog.query import plan
+        """How ``query`` will be searched (see catalog.query); read as far as ``bounded`` reads."""
+        from catalog.query import bounded, plan
 
-        return plan(query, self.synonyms, self.vocabulary, correct=correct)
+        return plan(bounded(query)[0], self.synonyms, self.vocabulary, correct=correct)
 
     def suggest(self, prefix: str, limit: int = 8):
         """Completions for what has been typed so far: titles, questions, domains, terms."""
@@ -165,7 +164,7 @@ class Catalog:
         if self._passage_engine is None:
             path = self.data_dir.generation_path(self.generation) / "passages"
             if path.is_dir():
-                self._passage_engine = type(self.engine)(path)
+                self._passage_engine = _Guarded(self._engine_class(path))
         return self._passage_engine
 
     def dense(self):
@@ -246,6 +245,79 @@ class Catalog:
         result = search(self, query, **kwargs)
         result.cut_from = cut
         return result
+
+
+def index_failure(exc: BaseException) -> bool:
+    """Whether an exception out of an index library is the index's failure: any Exception, and a
+    Rust panic (pyo3's PanicException derives from BaseException); not an interrupt or an exit."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
+class _Guarded:
+    """An index whose every failure is the index's: tantivy and whoosh raise their own kinds
+    (ValueError "An IO error occurred", struct.error, ...) when a file is damaged after the seal
+    was checked; they become IndexDamaged, which says so plainly and lets the kiosk repair it."""
+
+    def __init__(self, engine):
+        self._engine = engine
+
+    def __getattr__(self, name):
+        attr = getattr(self._engine, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except CatalogError:
+                raise
+            except BaseException as exc:  # a Rust panic in tantivy is a BaseException (pyo3)
+                if not index_failure(exc):
+                    raise
+                from catalog.store import INDEX_DAMAGED
+
+                raise IndexDamaged(INDEX_DAMAGED, f"{name} failed: {exc!r}") from exc
+
+        return call
+
+
+def open_index(store: Store, gen: Path):
+    """The search index of generation ``gen`` opened, and why it cannot serve ``store`` (None when
+    it can): missing, unreadable (tantivy and whoosh raise their own kinds), or holding another
+    number of documents or passages than the db (an index from elsewhere, a half-copied folder).
+    Opened here, so damage is found at start and not in the middle of a citizen's search."""
+    Engine = engine_class(store.meta().get("engine") or "whoosh")
+    opened = []
+
+    def check() -> str | None:
+        if not (gen / "index").is_dir():
+            return "index folder missing"
+        problem = seal_problem(gen)
+        if problem is not None:
+            return problem
+        opened.append(Engine(gen / "index"))
+        n, want = opened[0].doc_count(), store.counts()["documents"]
+        if n != want:
+            return f"index holds {n} documents, the db {want}"
+        want = store.db["passages"].count if "passages" in store.db.table_names() else 0
+        if want or (gen / "passages").exists():
+            if not (gen / "passages").is_dir():
+                return "passage index missing"
+            opened.append(Engine(gen / "passages"))
+            n = opened[-1].doc_count()
+            if n != want:
+                return f"passage index holds {n} passages, the db {want}"
+        return None
+
+    try:
+        problem = check()
+    except BaseException as exc:  # tantivy/whoosh raise their own kinds on a damaged index
+        if not index_failure(exc):
+            raise
+        problem = f"index unreadable: {exc!r}"
+    for e in opened[1:] if problem is None else opened:
+        e.close()
+    return (opened[0] if problem is None else None), problem
 
 
 def status(data_dir: DataDir | Path | str) -> Status:

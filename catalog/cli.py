@@ -44,8 +44,10 @@ def _setup_logging(data_dir: DataDir | None) -> None:
     root.addHandler(handler)
 
 
-def cmd_import(args, data_dir: DataDir) -> int:
-    from catalog.packages import STAGES, import_package
+def _progress_printer(args):
+    """Progress of a long command: JSON lines on stderr with ``--progress`` (what the kiosk reads),
+    else the stage names for a person (none with ``--json``)."""
+    from catalog.packages import STAGES
 
     last = [None]
 
@@ -56,12 +58,19 @@ def cmd_import(args, data_dir: DataDir) -> int:
             try:
                 sys.stderr.write(json.dumps({"stage": stage, "done": done, "total": total}) + "\n")
                 sys.stderr.flush()
-            except OSError:  # the reader went away (the kiosk closed): the import goes on
+            except OSError:  # the reader went away (the kiosk closed): the work goes on
                 last[0] = "gone"
         elif not args.json and stage != last[0]:
             print(STAGES.get(stage, stage) + "…", file=sys.stderr)
             last[0] = stage
 
+    return progress
+
+
+def cmd_import(args, data_dir: DataDir) -> int:
+    from catalog.packages import import_package
+
+    progress = _progress_printer(args)
     confirm = {name for name, flag in (("change_publisher", args.change_publisher),
                                        ("sequence_jump", args.allow_sequence_jump)) if flag}
     report = import_package(data_dir, Path(args.package), trust=[Path(p) for p in args.trust],
@@ -162,6 +171,19 @@ def cmd_rollback(args, data_dir: DataDir) -> int:
         _print_json({"from_sequence": r.from_sequence, "to_sequence": r.to_sequence})
     else:
         print(f"已回退：从第 {r.from_sequence} 版回到第 {r.to_sequence} 版。")
+    return 0
+
+
+def cmd_repair(args, data_dir: DataDir) -> int:
+    from catalog.packages import repair
+
+    r = repair(data_dir, _progress_printer(args), force=args.force)
+    if args.json:
+        _print_json(r.to_json())
+    elif r.repaired:
+        print(f"已从目录数据重建检索索引（第 {r.sequence} 版，用时 {r.took_s:.1f} 秒）。")
+    else:
+        print(f"检索索引完好（第 {r.sequence} 版），不需要修复。")
     return 0
 
 
@@ -412,6 +434,12 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(sp)
     sp.set_defaults(func=cmd_rollback, needs_data=True)
 
+    sp = sub.add_parser("repair", help="检索索引损坏时，从目录数据重建（完好时什么也不做）")
+    json_flag(sp)
+    sp.add_argument("--progress", action="store_true", help="在标准错误输出上逐行报告进度（JSON）")
+    sp.add_argument("--force", action="store_true", help="检查没有发现问题也重建")
+    sp.set_defaults(func=cmd_repair, needs_data=True)
+
     sp = sub.add_parser("search", help="搜索文件")
     sp.add_argument("query", nargs="?")
     sp.add_argument("--batch", metavar="FILE")
@@ -498,8 +526,10 @@ def main(argv: list[str] | None = None) -> int:
         from catalog.store import DAMAGED
 
         return _refused(args, CatalogError(DAMAGED, repr(exc)))
-    except Exception as exc:  # noqa: BLE001 - no command ever shows a traceback; the log has it
-        log.exception("unexpected failure")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - no command ever shows a traceback (a Rust panic
+        log.exception("unexpected failure")  # in a library is a BaseException); the log has it
         return _refused(args, CatalogError("出现了意外的错误，操作没有完成，目录没有改动。详细情况已记入日志，"
                                            "请把日志发给技术人员。", repr(exc)))
 

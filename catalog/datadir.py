@@ -53,6 +53,57 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+SEAL = "indexes.sha256.json"  # in a generation: the sha256 of every file of its search indexes
+SEALED_DIRS = ("index", "passages")
+
+
+def _sealed_files(gen: Path):
+    for d in SEALED_DIRS:
+        if (gen / d).is_dir():
+            for f in sorted((gen / d).rglob("*")):
+                # lock files come and go with readers and writers; they hold no index data
+                if f.is_file() and not f.name.startswith(".") and "lock" not in f.name.lower():
+                    yield f.relative_to(gen).as_posix(), f
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def seal(gen: Path) -> None:
+    """Write down the hash of every index file of a finished build, so that damage at rest (a bad
+    disk, a power cut outside any import) is found when the catalogue is opened, not mid-search."""
+    sums = {rel: _sha256(f) for rel, f in _sealed_files(gen)}
+    (gen / SEAL).write_text(json.dumps(sums, indent=0, sort_keys=True), encoding="utf-8")
+
+
+def seal_problem(gen: Path) -> str | None:
+    """Why the index files of ``gen`` differ from its seal, or None (also for a generation
+    published before seals were written)."""
+    try:
+        raw = (gen / SEAL).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"seal unreadable: {exc!r}"
+    try:
+        sums = json.loads(raw)
+        assert isinstance(sums, dict)
+    except (ValueError, AssertionError, RecursionError):
+        return "seal garbled"
+    for rel, want in sums.items():
+        path = gen / rel
+        try:
+            if _sha256(path) != want:
+                return f"{rel} changed since it was built"
+        except OSError as exc:
+            return f"{rel} unreadable: {exc!r}"
+    return None
+
+
 def fsync_tree(path: Path) -> None:
     """fsync every file and folder below ``path`` (used before a generation is published)."""
     for root, dirs, files in os.walk(path):
@@ -171,7 +222,9 @@ class DataDir:
         return path
 
     def publish_build(self, build: Path, sequence: int) -> str:
-        """Rename a finished build folder to its final generation name (durably)."""
+        """Seal a finished build folder's indexes and rename it to its final generation name
+        (durably)."""
+        seal(build)
         fsync_tree(build)
         name = f"g{sequence:08d}-{uuid.uuid4().hex[:8]}"
         os.replace(build, self.generations / name)

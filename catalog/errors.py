@@ -39,6 +39,12 @@ class DamagedCatalogue(CatalogError):
     import). An import treats it as no catalogue, so re-importing a package always repairs it."""
 
 
+class IndexDamaged(DamagedCatalogue):
+    """The catalogue's data (catalog.db) reads, but a search index built from it is missing,
+    unreadable or does not match it. ``catalog.packages.repair`` rebuilds it from the data; the
+    kiosk does so by itself when it starts."""
+
+
 class NoCatalogue(CatalogError):
     """The data folder holds no catalogue yet."""
 

@@ -17,7 +17,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ from typing import Any
 from catalog import settings
 from catalog.analysis import add_user_words, clear_token_cache
 from catalog.archive import safe_relpath, stage
-from catalog.datadir import DataDir, Pointer
-from catalog.errors import CatalogError, DamagedCatalogue, PackageRefused, disk_full
+from catalog.datadir import SEAL, DataDir, Pointer
+from catalog.errors import CatalogError, DamagedCatalogue, NoCatalogue, PackageRefused, disk_full
 from catalog.engines import configured, engine_class
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
@@ -40,7 +40,8 @@ log = logging.getLogger("catalog.packages")
 Progress = Callable[[str, int, int], None]
 STAGES = {"copy": "正在复制更新包", "verify": "正在校验", "store": "正在写入目录",
           "index": "正在建立检索索引",
-          "passages": "正在建立段落索引", "qa": "正在准备政策问答", "switch": "正在切换到新目录"}
+          "passages": "正在建立段落索引", "qa": "正在准备政策问答", "switch": "正在切换到新目录",
+          "repair": "检索索引已损坏，正在从目录数据自动重建，请稍候"}
 
 META_FILES = ("manifest.json", "manifest.sig")
 _HEX64 = set("0123456789abcdef")
@@ -459,6 +460,13 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
     with data_dir.import_lock():
         data_dir.collect_garbage()
         migrate(data_dir)
+        try:  # a delta builds on the live indexes: they must be sound (a damaged db counts as none)
+            _repair_locked(data_dir, report_progress)
+        except DamagedCatalogue:
+            pass
+        except Exception:  # noqa: BLE001 - the import goes on; a delta on the damaged index fails plainly
+            log.exception("the live indexes are damaged and could not be rebuilt before the import")
+            data_dir.collect_garbage(staging=False)
         trusted, retired = keys(data_dir), not demo_usable(data_dir)
         for key in given:
             if key.demo and retired:
@@ -492,7 +500,9 @@ def import_package(data_dir: DataDir | Path | str, package: Path | str, *,
                                 previous_history)
             except CatalogError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a store, indexer or disk failure of any kind
+            except BaseException as exc:  # a store, indexer or disk failure of any kind; a Rust
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):  # panic is a BaseException
+                    raise
                 log.exception("apply failed")
                 data_dir.collect_garbage(staging=False)  # the half-built generation goes
                 kept = "原来的目录照常使用" if previous_meta else "本机目录没有变化"
@@ -829,7 +839,6 @@ def upgrade(data_dir: DataDir | Path | str, progress: Progress | None = None) ->
 
 
 def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
-    report = progress or (lambda stage, done, total: None)
     ptr = data_dir.pointer()
     old_gen = data_dir.generation_path(ptr.generation)
     old = Store.open_readonly(old_gen / "catalog.db", check_version=False)
@@ -841,7 +850,26 @@ def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
     if version >= SCHEMA_VERSION:
         return
     log.info("upgrading generation %s from schema %s", ptr.generation, version)
+    name = _rebuild(data_dir, old_gen, sequence, progress)
+    data_dir.set_pointer(Pointer(name, ptr.generation))  # the old one stays for roll back
+    data_dir.collect_garbage(staging=False)
+
+
+def _rebuild(data_dir: DataDir, old_gen: Path, sequence: int, progress: Progress | None) -> str:
+    """A new generation from ``old_gen``'s db alone: the db copied (and migrated), every index
+    built afresh with the configured engine, checked by the self-test; returns its name. The
+    pointer is the caller's to move."""
+    report = progress or (lambda stage, done, total: None)
     build = data_dir.new_build_dir()
+    try:
+        _rebuild_into(build, old_gen, report)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)  # nothing half-built stays behind
+        raise
+    return data_dir.publish_build(build, sequence)
+
+
+def _rebuild_into(build: Path, old_gen: Path, report: Progress) -> None:
     Store.copy(old_gen / "catalog.db", build / "catalog.db")
     store = Store.open_for_update(build / "catalog.db")
     try:
@@ -860,9 +888,85 @@ def _upgrade_locked(data_dir: DataDir, progress: Progress | None) -> None:
         _self_test(store, Engine(build / "index"))
     finally:
         store.close()
-    name = data_dir.publish_build(build, sequence)
-    data_dir.set_pointer(Pointer(name, ptr.generation))
+
+
+@dataclass
+class RepairReport:
+    repaired: bool
+    sequence: int
+    problem: str | None  # what was wrong (for the log and staff), None when nothing was
+    took_s: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def repair(data_dir: DataDir | Path | str, progress: Progress | None = None, *,
+           force: bool = False) -> RepairReport:
+    """Rebuild the live catalogue's search indexes from its db when they are missing, unreadable
+    or do not match it (catalog.catalogue.open_index), atomically like an import: the new
+    generation replaces the damaged one, whose roll-back target stays the same. Nothing is done
+    when they are sound, unless ``force`` (a search failed inside an index that passed the checks).
+    A damaged db cannot be rebuilt from: DamagedCatalogue (re-import)."""
+    data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+    began = time.monotonic()
+    with data_dir.import_lock():
+        data_dir.collect_garbage()
+        try:
+            got = _repair_locked(data_dir, progress, force, trust_unsealed=False)
+        finally:
+            clear_token_cache()
+    if got is None:
+        raise NoCatalogue("本机还没有目录。请由工作人员导入目录更新包。", f"no CURRENT in {data_dir.root}")
+    sequence, problem = got
+    return RepairReport(problem is not None, sequence, problem, round(time.monotonic() - began, 3))
+
+
+def _repair_locked(data_dir: DataDir, progress: Progress | None, force: bool = False,
+                   trust_unsealed: bool = True) -> tuple[int, str | None] | None:
+    """(sequence, what was wrong or None) of the live generation, its indexes rebuilt when they
+    needed it; None when there is no catalogue. A generation from before seals (catalog.datadir.
+    seal) passes unless ``trust_unsealed`` is false (what ``repair`` asks: it cannot be checked)."""
+    from catalog.catalogue import open_index
+
+    ptr = data_dir.pointer()
+    if ptr.generation is None:
+        return None
+    gen = data_dir.generation_path(ptr.generation)
+    try:
+        store = Store.open_readonly(gen / "catalog.db")
+    except OldSchema:
+        _upgrade_locked(data_dir, progress)  # an upgrade rebuilds every index anyway
+        return _sequence(data_dir), "older schema"
+    try:
+        sequence = store.meta()["sequence"]
+        engine, problem = open_index(store, gen)
+        if engine is not None:
+            engine.close()
+    finally:
+        store.close()
+    if problem is None and force:
+        problem = "rebuild asked for (an index failed while in use)"
+    if problem is None and not trust_unsealed and not (gen / SEAL).exists():
+        problem = "no seal (built by an older version): its files cannot be checked"
+    if problem is None:
+        return sequence, None
+    log.warning("rebuilding the indexes of generation %s: %s", ptr.generation, problem)
+    if progress is not None:
+        progress("repair", 0, 0)
+    name = _rebuild(data_dir, gen, sequence, progress)
+    checkpoint("repair-switch")
+    data_dir.set_pointer(Pointer(name, ptr.previous))  # the damaged one is nothing to return to
     data_dir.collect_garbage(staging=False)
+    return sequence, problem
+
+
+def _sequence(data_dir: DataDir) -> int:
+    store = Store.open_readonly(data_dir.generation_path(data_dir.pointer().generation) / "catalog.db")
+    try:
+        return store.meta()["sequence"]
+    finally:
+        store.close()
 
 
 @dataclass

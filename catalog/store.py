@@ -19,6 +19,8 @@ from catalog.errors import CatalogError, DamagedCatalogue
 
 
 DAMAGED = ("本机的目录数据已损坏，无法读取。请工作人员用U盘重新导入最近的完整更新包，导入后即恢复正常。")
+INDEX_DAMAGED = ("本机目录的检索索引已损坏，目录数据本身完好。重新启动查询机会自动重建索引；"
+                 "也可以运行 python -m catalog repair，或重新导入最近的更新包。")
 
 
 class OldSchema(CatalogError):

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from catalog.privacy import MAX_SAFE_INPUT, PLACEHOLDER, mask, safe_text
 
+BUSY_TIMEOUT_S = 5  # how long a write waits for another writer before it gives up
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
@@ -164,7 +165,7 @@ class UsageLog:
 
     def _connect_once(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             db.execute("pragma secure_delete = on")
             if db.execute("pragma user_version").fetchone()[0] < SCHEMA_VERSION and _upgrade(db):
@@ -341,11 +342,21 @@ def export(log: UsageLog, out_folder: Path | str, domain_names: dict[str, str] |
     """The counts as CSV files Excel opens correctly (UTF-8 with BOM). Nothing about individuals
     is in them: only what usage.db holds (days, domains, the catalogue's words, masked texts and
     counts)."""
-    import csv
-
     out = Path(out_folder)
     out.mkdir(parents=True, exist_ok=True)
     names = domain_names or {}
+    try:
+        return _export(log, out, names)
+    except sqlite3.OperationalError as exc:  # locked by a writer that does not let go, or unreadable
+        from catalog.errors import CatalogError
+
+        raise CatalogError("使用统计暂时无法读取（可能正被查询机占用），没有导出。请稍后再试一次。",
+                           f"usage.db: {exc!r}") from None
+
+
+def _export(log: UsageLog, out: Path, names: dict[str, str]) -> list[Path]:
+    import csv
+
     db = log._connect()
     written = []
     try:

@@ -49,6 +49,14 @@ class _Task(QRunnable):
 
 _alive: set[_Task] = set()
 _pool: QThreadPool | None = None
+_on_damage: list[Callable[[BaseException], None]] = []
+
+
+def on_damage(handler: Callable[[BaseException], None]) -> None:
+    """``handler(exc)`` runs (on the GUI thread) whenever a task fails because the catalogue's
+    index is damaged (catalog.errors.IndexDamaged), besides the task's own error handler: the
+    window repairs the index then, whichever screen asked."""
+    _on_damage[:] = [handler]
 
 
 def pool() -> QThreadPool:
@@ -82,8 +90,16 @@ def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
         if handler is not None and (owner is None or shiboken6.isValid(owner)):
             handler(value)
 
+    def failed(exc):
+        finish(on_error, exc)
+        from catalog.errors import IndexDamaged
+
+        if isinstance(exc, IndexDamaged):
+            for handler in _on_damage:
+                handler(exc)
+
     task.signals.done.connect(lambda r: finish(on_done, r))
-    task.signals.failed.connect(lambda e: finish(on_error, e))
+    task.signals.failed.connect(failed)
     if on_progress is not None:
         task.signals.progress.connect(
             lambda *a: on_progress(*a) if owner is None or shiboken6.isValid(owner) else None)

@@ -17,7 +17,7 @@ from catalog.datadir import DataDir
 from catalog.usage import UsageLog
 from catalog.packages import STAGES
 from kiosk import tasks
-from kiosk.bootstrap import open_catalog
+from kiosk.bootstrap import open_catalog, open_or_repair
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
 from kiosk.screens.ask import AskScreen
@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.kiosk_mode = kiosk_mode
         self.catalog: Catalog | None = None
+        self._repairing = False
+        tasks.on_damage(self._index_damaged)
         self.usage = UsageLog(data_dir.usage_db)
         self.session_pages = 0  # pages printed since the last idle reset
         from kiosk.speech.reader import Reader
@@ -220,11 +222,16 @@ class MainWindow(QMainWindow):
 
     def _ready(self, cat: Catalog) -> None:
         self.catalog = cat
+        self._repairing = False
         self.domain_names = {d.id: d.name for d in cat.store.domains()}
         self._catalogue_line()
         if getattr(cat, "interrupted_update", False):
             log.warning("an interrupted catalogue update was cleaned up at start")
             self.info.setText(self.info.text() + "　（上次目录更新没有完成，已继续使用原来的目录）")
+        if getattr(cat, "repaired_index", False):
+            self.info.setText(self.info.text() + "　（检索索引曾经损坏，已自动重建）")
+            if self.current == "results" and self.results.query:  # the search that found it
+                self.results.run(self.results.query, keep_filters=True)
         self.progress.hide()
         self.home.search.setEnabled(True)
         for kb in [*getattr(self, "keyboards", []), self.staff_screen.keyboard]:
@@ -251,6 +258,7 @@ class MainWindow(QMainWindow):
                           + (f"　{date}" if date else ""))
 
     def _failed(self, exc: BaseException) -> None:
+        self._repairing = False
         self.progress.hide()
         self.info.setText(getattr(exc, "message", None) or "目录暂时无法使用，请联系工作人员。")
 
@@ -596,10 +604,22 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def catalogue_changed(self) -> None:
-        """The live catalogue changed (an import or a roll back): serve the new one."""
+    def catalogue_changed(self, force_repair: bool = False) -> None:
+        """The live catalogue changed (an import, a roll back, a repair): serve the new one."""
         data_dir = self.data_dir
-        tasks.run(lambda _p: Catalog.open(data_dir), self._ready, self._failed, owner=self)
+        tasks.run(lambda progress: open_or_repair(data_dir, progress, force_repair), self._ready,
+                  self._failed, self._progress, owner=self)
+
+    def _index_damaged(self, exc: BaseException) -> None:
+        """A search or a question failed inside the index: rebuild it from the data, once."""
+        if self._repairing:
+            return
+        self._repairing = True
+        log.error("index failed while in use: %s", getattr(exc, "detail", exc))
+        self.progress.show()
+        self.progress.setRange(0, 0)
+        self.info.setText(STAGES["repair"] + "…")
+        self.catalogue_changed(force_repair=True)
 
     def staff_quit(self) -> None:
         self._allow_close = True

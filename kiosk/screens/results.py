@@ -93,7 +93,16 @@ class ResultsScreen(Screen):
                                 found=bool(result.hits), terms=cat.usage_terms(q))
             return result
 
-        tasks.run(fetch, lambda r: self._fill(r, request), owner=self)
+        tasks.run(fetch, lambda r: self._fill(r, request), lambda e: self._failed(e, request), owner=self)
+
+    def _failed(self, exc: BaseException, request: int) -> None:
+        if request != self._request:
+            return
+        from catalog.errors import IndexDamaged
+
+        # the window starts the repair (kiosk.tasks.on_damage) and runs this search again after it
+        self.notice.setText("查询机正在自动修复检索索引，请稍等片刻，完成后会自动显示结果。"
+                            if isinstance(exc, IndexDamaged) else "这次搜索没有完成，请再点一次“搜索”。")
 
     # showing -------------------------------------------------------------------------------
     def _fill(self, result, request: int) -> None:

@@ -445,7 +445,8 @@ class StaffScreen(Screen):
 
         tasks.run(lambda _p: export(usage, out, names),
                   lambda files: self.export_msg.setText(f"已导出 {len(files)} 个表格到U盘的“{out.name}”文件夹。"),
-                  lambda e: self.export_msg.setText("导出没有成功（U盘可能已拔出或已满），请检查后再试。"),
+                  lambda e: self.export_msg.setText(getattr(e, "message", None)
+                                                    or "导出没有成功（U盘可能已拔出或已满），请检查后再试。"),
                   owner=self)
 
     # 设置 ---------------------------------------------------------------------------------

@@ -107,6 +107,29 @@ def test_a_name_that_is_not_utf8_under_the_utf8_flag(dd, tmp_path):
     refused(dd, z, "没有任何改动")
 
 
+def test_found_by_the_fuzzer_an_entry_needing_zip_version_6_4(dd, tmp_path):
+    """tests/catalog/test_fuzz.py found it: zipfile raises NotImplementedError when it opens the
+    archive, before any entry is read."""
+    z = tmp_path / "v64.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("manifest.json", "{}")
+    raw = bytearray(z.read_bytes())
+    cd = raw.index(b"PK\x01\x02")
+    raw[cd + 6:cd + 8] = struct.pack("<H", 64)  # version needed to extract: 6.4
+    z.write_bytes(bytes(raw))
+    refused(dd, z, "不是有效的 zip")
+
+
+def test_found_by_the_fuzzer_a_name_that_is_only_a_nul(dd, tmp_path):
+    """zipfile cuts a name at its first NUL, so "\x00" is read as "": ZipInfo.is_dir() then raised
+    IndexError. It is refused as an unsafe path."""
+    z = tmp_path / "nul.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("manifest.json", "{}")
+        zf.writestr(zipfile.ZipInfo("\x00"), b"")
+    refused(dd, z, "不安全")
+
+
 @pytest.mark.parametrize("method,name", [(9, "Deflate64"), (1, "Shrink"), (6, "Implode")])
 def test_compression_methods_python_cannot_read(dd, tmp_path, keys, method, name):
     z = tmp_path / f"m{method}.zip"

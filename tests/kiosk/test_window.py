@@ -291,3 +291,45 @@ def test_passages_without_vectors_are_embedded_in_the_background(qtbot, tmp_path
     assert got.args == [7]
     assert w.catalog.vector_status() == {"model": semantic.MODEL, "done": 7, "total": 7}
     assert w.catalog.dense() is not None
+
+
+def _garble_store(data_dir: DataDir) -> None:
+    """A bad disk sector under the live index: every byte but the footer of its stored-fields
+    file overwritten in place (tests/catalog/test_repair.py damages it every other way)."""
+    gen = data_dir.current_generation()
+    f = next((gen / "index").glob("*.store"))
+    b = bytearray(f.read_bytes())
+    b[:len(b) - 64] = b"\x5a" * (len(b) - 64)
+    with open(f, "r+b") as fh:
+        fh.write(b)
+
+
+@pytest.fixture
+def own_data(tmp_path, keys):
+    from catalog.packages import import_package
+    from pkgtools import build
+
+    import_package(tmp_path / "data", build(tmp_path, "v", records(8), key=keys.key), trust=[keys.pub])
+    return DataDir(tmp_path / "data")
+
+
+def test_a_kiosk_on_a_damaged_index_rebuilds_it_and_says_so(qtbot, own_data):
+    before = own_data.pointer()
+    _garble_store(own_data)
+    win = make_window(qtbot, own_data)
+    assert "检索索引曾经损坏，已自动重建" in win.info.text()
+    assert own_data.pointer().generation != before.generation
+    win.home.search.box.setText("救助")
+    tap(qtbot, win.home.search.go)
+    qtbot.waitUntil(lambda: win.results.result is not None, timeout=5000)
+    assert win.results.result.total > 0
+
+
+def test_an_index_that_fails_mid_search_is_rebuilt_and_the_search_answered(qtbot, own_data):
+    win = make_window(qtbot, own_data)
+    _garble_store(own_data)  # under the open index: found only when a search reads it
+    win.home.search.box.setText("救助")
+    tap(qtbot, win.home.search.go)
+    qtbot.waitUntil(lambda: "检索索引曾经损坏" in win.info.text(), timeout=60000)
+    qtbot.waitUntil(lambda: win.results.result is not None and win.results.result.total > 0, timeout=10000)
+    assert win.stack.currentWidget() is win.results
