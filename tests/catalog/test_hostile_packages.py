@@ -4,6 +4,7 @@ Chinese reason and the data folder unchanged, or, for the good-but-odd ones, acc
 Zips are written by Python's zipfile and by Info-ZIP's ``zip`` (the tools here); the broken
 ones are written by zipfile and then patched byte for byte where zipfile cannot write them."""
 
+import io
 import json
 import os
 import shutil
@@ -243,6 +244,43 @@ def test_info_zip_with_utf8_names_and_with_gbk_names_as_chinese_windows_tools_wr
         assert raw and not raw[0].flag_bits & 0x800  # stored as GBK bytes, unflagged
     assert import_package(dd, gbk).sequence == 2
     assert (dd / "generations").exists()
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in: it then writes a data descriptor after each entry
+    (flag bit 3), as Windows' compressed folders and 7-Zip's streaming mode do."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        return self.fh.write(b)
+
+
+def test_a_zip_laid_out_as_windows_writes_it(dd, tmp_path, keys):
+    """Neither Windows nor 7-Zip runs here, so this is their layout, not their output. It has DOS
+    attributes and no Unix mode bits (create_system 0, external_attr 0x20), sizes in data
+    descriptors after each entry, and names in GBK bytes without the UTF-8 flag (a Chinese
+    Windows's code page)."""
+    pkg = with_attachment(tmp_path, keys)
+    out = tmp_path / "windows.zip"
+    with zipfile.ZipFile(pkg) as src, open(out, "wb") as raw:
+        with zipfile.ZipFile(_Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in src.infolist():
+                name = info.filename.replace("通知", "QQQQ")  # 4 bytes, as 通知 is in GBK
+                new = zipfile.ZipInfo(name, date_time=info.date_time)
+                new.create_system, new.external_attr = 0, 0x20
+                new.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(new, src.read(info))
+    patch_names(out, b"files/QQQQ.txt", b"files/" + "通知".encode("gbk") + b".txt", flag_utf8=False)
+    with zipfile.ZipFile(out) as zf:
+        infos = zf.infolist()
+        assert all(i.flag_bits & 0x08 and i.create_system == 0 for i in infos)
+    report = import_package(dd, out)
+    assert report.sequence == 2
 
 
 def test_a_long_name_is_called_long_not_a_pulled_stick(dd, tmp_path):
