@@ -11,10 +11,12 @@ package therefore costs its manifest, not its contents.
 
 from __future__ import annotations
 
+import lzma
 import os
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -254,12 +256,18 @@ def _copy(e: _Entry, dest: Path, cap: int) -> None:
                     raise PackageRefused(f"更新包中的文件 {e.rel} 在复制时变大了，可能正在被改动。{_UNCHANGED}",
                                          f"{e.rel} grew while copying")
                 out.write(chunk)
-    except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib_error()) as exc:
+    except _CORRUPT as exc:
+        raise PackageRefused("更新包已损坏，无法解压。目录没有任何改动。请重新拷贝更新包。",
+                             f"corrupt entry {e.rel}: {exc!r}") from exc
+    except OSError as exc:
+        if exc.errno is not None:  # the stick went away, the disk is full: the caller says so
+            raise
+        # bz2 says "Invalid data stream" as an OSError without an errno
         raise PackageRefused("更新包已损坏，无法解压。目录没有任何改动。请重新拷贝更新包。",
                              f"corrupt entry {e.rel}: {exc!r}") from exc
 
 
-def zlib_error():
-    import zlib
-
-    return zlib.error
+# What reading a damaged entry raises (found by tests/catalog/test_fuzz.py): zlib's error, lzma's
+# LZMAError, zipfile's own BadZipFile (a bad CRC) and EOFError (data cut short), and a
+# UnicodeDecodeError when the local header's name is not the UTF-8 its flag says.
+_CORRUPT = (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error, lzma.LZMAError, UnicodeDecodeError)

@@ -229,6 +229,7 @@ class Catalog:
         if self._passage_engine is not None:
             self._passage_engine.close()
         self.store.close()
+        self._dense = self._faq_matcher = None  # their vectors are the largest part of a catalogue
 
     def __enter__(self):
         return self

@@ -238,7 +238,8 @@ def cmd_search(args, data_dir: DataDir) -> int:
     if not _check_batch_args(args, "query"):
         return 2
     with Catalog.open(data_dir) as cat:
-        kwargs = dict(domains=args.domain, kind=args.kind, status=args.status, limit=args.limit)
+        kwargs = dict(domains=args.domain, kind=args.kind, status=args.status, year=args.year,
+                      limit=args.limit)
         if args.batch is not None:
             for n, q in _batch_lines(args.batch):
                 _print_json(cat.search(q, **kwargs).to_json() if q is not None else _unreadable_line(n))
@@ -446,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--domain", action="append", default=[])
     sp.add_argument("--kind")
     sp.add_argument("--status")
+    sp.add_argument("--year", help="只要这一年发布（或成文）的文件，如 2024")
     sp.add_argument("--limit", type=int, default=settings.DEFAULT_SEARCH_LIMIT)
     json_flag(sp)
     sp.set_defaults(func=cmd_search, needs_data=True)

@@ -70,6 +70,8 @@ def _matches_filters(meta: dict, filters: dict) -> bool:
         return False
     if filters.get("status") and meta["status"] not in filters["status"]:
         return False
+    if filters.get("year") and (meta["published"] or meta["written"] or "")[:4] not in filters["year"]:
+        return False  # the year the index gives a document (catalog.index._year)
     return True
 
 

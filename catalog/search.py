@@ -31,14 +31,16 @@ def _run(catalog: "Catalog", plan: Plan, filters: dict, depth: int) -> tuple[Raw
 
 
 def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), kind: str | None = None,
-           status: str | None = None, limit: int = settings.DEFAULT_SEARCH_LIMIT) -> SearchResult:
+           status: str | None = None, year: str | None = None,
+           limit: int = settings.DEFAULT_SEARCH_LIMIT) -> SearchResult:
     """Search the catalogue's documents (see the module docstring for the recovery steps).
 
     Documents in force rank above amended, expired or repealed ones; a title or body holding the
     query as typed ranks above scattered matches.
     """
     started = time.perf_counter()
-    filters = {"domain": list(domains), "kind": [kind] if kind else [], "status": [status] if status else []}
+    filters = {"domain": list(domains), "kind": [kind] if kind else [], "status": [status] if status else [],
+               "year": [str(year)] if year else []}
     depth = max(limit, settings.RERANK_DEPTH)
     plan = catalog.plan(query)
     raw, relaxed = _run(catalog, plan, filters, depth) if not plan.empty else (RawHits(0, [], {}), False)

@@ -18,6 +18,11 @@ from kiosk import theme
 
 log = logging.getLogger("kiosk")
 FILE = "kiosk.toml"
+# what the staff screen's steppers allow, and what a settings file is held to
+IDLE_TIMEOUT_RANGE = (30, 600)   # seconds without a touch before the countdown
+IDLE_TIMEOUT_STEP = 15
+PAGE_LIMIT_RANGE = (0, 200)      # pages one visit may print (0: printing off)
+PAGE_LIMIT_STEP = 5
 DEFAULT_PIN = "000000"  # until staff set their own (staff issue: first-run PIN setup)
 
 
@@ -68,9 +73,20 @@ def load(data_dir: DataDir) -> Settings:
     s.extra = {k: v for k, v in flat.items() if k not in known}
     if s.orientation not in ("landscape", "portrait"):
         s.orientation = "landscape"
-    s.idle_timeout_s = max(15, int(s.idle_timeout_s))
-    s.page_limit = max(0, int(s.page_limit))
+    s.idle_timeout_s = _within(s.idle_timeout_s, IDLE_TIMEOUT_RANGE, theme.IDLE_TIMEOUT_S)
+    s.page_limit = _within(s.page_limit, PAGE_LIMIT_RANGE, Settings.page_limit)
     return s
+
+
+def _within(value, bounds: tuple[int, int], default: int) -> int:
+    """A number from the settings file, within what the staff screen's stepper allows (a hand-edited
+    file may say anything: text, a float, a negative number)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        log.error("setting %r is not a number, using %s", value, default)
+        return default
+    return min(max(n, bounds[0]), bounds[1])
 
 
 def _toml_value(v) -> str:

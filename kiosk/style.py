@@ -38,6 +38,8 @@ def stylesheet(t: Theme) -> str:
     QListWidget::indicator {{ width: {t.target_px // 2}px; height: {t.target_px // 2}px; }}
     QScrollBar:vertical {{ width: {max(16, t.spacing_px * 2)}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.muted}; border-radius: 6px; min-height: 60px; }}
+    QLabel#alert {{ background: {t.warn_bg}; color: {t.warn_text}; border-bottom: 3px solid {t.warn_text};
+                    padding: 10px 24px; font-size: {t.body_px}px; font-weight: bold; }}
     QFrame#header {{ background: {t.surface}; border-bottom: 3px solid {t.accent}; }}
     QFrame#overlay {{ background: rgba(0, 0, 0, 170); }}
     QFrame#dialog {{ background: {t.surface}; border: 3px solid {t.accent}; border-radius: 16px; }}

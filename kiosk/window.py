@@ -36,6 +36,7 @@ INPUT_EVENTS = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.Touch
                 QEvent.TouchUpdate, QEvent.KeyPress, QEvent.Wheel}
 STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0
 PIN_TRIES, PIN_LOCK_S = 5, 300  # 5 wrong PINs lock the gate for 5 minutes
+ALERT_MS = 8000  # how long a failure's message stays under the header
 HIDDEN_STYLE_GAP_MS = 40  # hidden screens are restyled one at a time, after the visible one painted
 
 
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.catalog: Catalog | None = None
         self._repairing = False
         tasks.on_damage(self._index_damaged)
+        tasks.on_failure(self.operation_failed)
         self.usage = UsageLog(data_dir.usage_db)
         self.session_pages = 0  # pages printed since the last idle reset
         from kiosk.speech.reader import Reader
@@ -123,6 +125,15 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         lay.addWidget(self.progress)
+        # what went wrong with the last tap, in plain Chinese (kiosk.tasks.on_failure)
+        self.alert = QLabel("")
+        self.alert.setObjectName("alert")
+        self.alert.setWordWrap(True)
+        self.alert.setTextFormat(Qt.PlainText)
+        self.alert.hide()
+        self._alert_timer = QTimer(self, singleShot=True, interval=ALERT_MS)
+        self._alert_timer.timeout.connect(self.alert.hide)
+        lay.addWidget(self.alert)
         self.stack = PageStack()
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(root)
@@ -221,8 +232,13 @@ class MainWindow(QMainWindow):
             self.progress.setValue(done)
 
     def _ready(self, cat: Catalog) -> None:
-        self.catalog = cat
+        old, self.catalog = self.catalog, cat
         self._repairing = False
+        if old is not None and old is not cat:
+            # closed on the worker thread after every task queued before now, which may hold it
+            tasks.run(lambda _p: old.close(), quiet=True)
+            for screen in self.screens.values():
+                screen.catalogue_changed()
         self.domain_names = {d.id: d.name for d in cat.store.domains()}
         self._catalogue_line()
         if getattr(cat, "interrupted_update", False):
@@ -241,7 +257,7 @@ class MainWindow(QMainWindow):
                 kb.set_candidate_source(lambda s, c=cat: ime.candidates(c.store, s))
         self.home.load()
         # the Q&A matcher (FAQ texts, sentence vectors, the model) after the home screen's data
-        tasks.run(lambda _p: cat.ask("预热"), owner=self)
+        tasks.run(lambda _p: cat.ask("预热"), owner=self, quiet=True)
         # passages the package brought no vectors for are embedded in the background
         if self.embed_in_background:
             self.embedder.start_if_needed(cat)
@@ -466,6 +482,8 @@ class MainWindow(QMainWindow):
             kb.reset()
         self.pin.hide()
         self.pin_box.clear()
+        self.alert.hide()  # a CatalogError's message may quote what was typed
+        self.alert.clear()
         if self.current == "staff":
             self.staff_timer.stop()
             self.staff_screen.left()
@@ -570,7 +588,7 @@ class MainWindow(QMainWindow):
         if self._pin_failures >= PIN_TRIES:
             self._pin_failures = 0
             self._pin_locked_until = now + PIN_LOCK_S
-            self.pin_msg.setText("密码错误次数过多，请 5 分钟后再试。")
+            self.pin_msg.setText(f"密码错误次数过多，请 {-(-PIN_LOCK_S // 60)} 分钟后再试。")
             log.warning("staff PIN locked after %d wrong tries", PIN_TRIES)
         else:
             self.pin_msg.setText(f"密码不正确，请重新输入（还可以试 {PIN_TRIES - self._pin_failures} 次）。")
@@ -609,6 +627,21 @@ class MainWindow(QMainWindow):
         data_dir = self.data_dir
         tasks.run(lambda progress: open_or_repair(data_dir, progress, force_repair), self._ready,
                   self._failed, self._progress, owner=self)
+
+    def operation_failed(self, exc: BaseException) -> None:
+        """A tap's work failed and its screen did not say so itself: say it, briefly. A message
+        of the catalogue (CatalogError) is shown as it is; anything else in general words."""
+        from catalog.errors import CatalogError, IndexDamaged
+
+        if isinstance(exc, IndexDamaged):
+            text = "查询机正在自动修复检索索引，请稍等片刻再试。"
+        elif isinstance(exc, CatalogError):
+            text = exc.message
+        else:
+            text = "刚才的操作没有完成，请再点一次；如果还是不行，请联系工作人员。"
+        self.alert.setText(text)
+        self.alert.show()
+        self._alert_timer.start()
 
     def _index_damaged(self, exc: BaseException) -> None:
         """A search or a question failed inside the index: rebuild it from the data, once."""

@@ -40,7 +40,7 @@ class AskScreen(Screen):
         self.result = None
         self.question = ""
         self.domain: str | None = None
-        self._request = 0
+        self.requests = tasks.Latest(self)
         self._popular: dict[str, list] | None = None
         self.feedback_given = False
 
@@ -49,8 +49,6 @@ class AskScreen(Screen):
         """The start of the screen: domains with questions, and the chosen domain's questions."""
         self.result, self.question = None, ""
         cat = self.catalog
-        self._request += 1
-        request = self._request
 
         def fetch(_p):
             if self._popular is None:
@@ -62,8 +60,6 @@ class AskScreen(Screen):
             return self._popular
 
         def done(by_domain):
-            if request != self._request:
-                return
             self._popular = by_domain
             order = [d for d in self.win.domain_names if d in by_domain]
             # first shown: the domain with the most questions (社会救助 in the demo), then as chosen
@@ -81,29 +77,25 @@ class AskScreen(Screen):
                 self.column.addWidget(button(f.question, lambda _c=False, f=f: self.show_answer_of(f.id, f.question), "link"))
             self.column.addStretch(1)
 
-        tasks.run(fetch, done, owner=self)
+        self.requests.run(fetch, done)
 
     # asking -------------------------------------------------------------------------------
     def ask(self, question: str) -> None:
         self.question, self.result = question, None
         self.search.set_query(question)
         cat, usage = self.catalog, self.win.usage
-        self._request += 1
-        request = self._request
 
         def fetch(_p):
             result = cat.ask(question)
             usage.record_question(question, result.status)  # never raises (catalog.usage)
             return (result, *_details(cat, result))
 
-        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+        self.requests.run(fetch, self._fill)
 
     def show_answer_of(self, faq_id: str, question: str | None = None) -> None:
         """A question tapped from a list: its answer, as certain as a confident match."""
         self.question, self.result = "", None
         cat = self.catalog
-        self._request += 1
-        request = self._request
 
         def fetch(_p):
             from catalog.model import AskAnswer, AskResult
@@ -116,11 +108,9 @@ class AskScreen(Screen):
                                related_documents=[], confidence=1.0)
             return (result, *_details(cat, result))
 
-        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+        self.requests.run(fetch, self._fill)
 
-    def _fill(self, data, request: int) -> None:
-        if request != self._request:
-            return
+    def _fill(self, data) -> None:
         result, meta, cites = data
         self.result = result
         self.feedback_given = False
@@ -233,7 +223,7 @@ class AskScreen(Screen):
         self.useless.setEnabled(False)
         self.thanks.setText("谢谢您的反馈！")
         usage = self.win.usage
-        tasks.run(lambda _p: usage.record_feedback(faq_id, useful), owner=self)
+        tasks.run(lambda _p: usage.record_feedback(faq_id, useful), owner=self, quiet=True)
 
     def _not_found(self) -> None:
         self.column.addWidget(label("没有找到？", "heading"))
@@ -243,9 +233,14 @@ class AskScreen(Screen):
                                          lambda _c=False: self.win.show_results(q), "primary"))
         self.column.addWidget(label(self.win.settings.help_contact))
 
+    def catalogue_changed(self) -> None:
+        self._popular = None  # the new catalogue's questions, next time they are shown
+        if self.win.current == "ask" and self.result is None:
+            self.show_popular(self.domain)
+
     def reset(self) -> None:
         super().reset()
-        self._request += 1
+        self.requests.drop()
         self.result, self.question, self.domain = None, "", None
         self.search.reset()
         clear_layout(self.column)

@@ -127,6 +127,10 @@ class Screen(QWidget):
     def catalog(self):
         return self.win.catalog
 
+    def catalogue_changed(self) -> None:
+        """The live catalogue was replaced (an import, a roll back, a repair): drop what was read
+        from the old one. The window calls it on every screen."""
+
     def reset(self) -> None:
         """Forget everything the last person did on this screen."""
         self.scroll.verticalScrollBar().setValue(0)

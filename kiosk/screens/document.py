@@ -28,7 +28,7 @@ class DocumentScreen(Screen):
         super().__init__(window)
         self.doc = None
         self.size_step = 0
-        self._request = 0
+        self.requests = tasks.Latest(self)
         self.scroll.hide()  # this screen scrolls its text browser instead
         self.sizes = [button(t, lambda _c=False, s=s: self.set_size(s), "chip")
                       for s, t in enumerate(("标准字号", "大字号", "特大字号"))]
@@ -63,8 +63,6 @@ class DocumentScreen(Screen):
         """Show ``doc_id``; with ``at`` (first paragraph, paragraphs) scrolled there, marked."""
         self.at = at
         cat = self.catalog
-        self._request += 1
-        request = self._request
 
         def fetch(_p):
             doc = cat.store.document(doc_id)
@@ -73,11 +71,9 @@ class DocumentScreen(Screen):
             names = {d.id: d.name for d in cat.store.domains()}
             return doc, names, cat.store.interpretations_of(doc_id), cat.store.faqs_citing(doc_id)
 
-        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+        self.requests.run(fetch, self._fill)
 
-    def _fill(self, data, request: int) -> None:
-        if request != self._request:
-            return
+    def _fill(self, data) -> None:
         if data is None:
             self.doc = None
             self.body.setHtml("<p>没有找到这份文件，目录可能已经更新。</p>")
@@ -265,7 +261,7 @@ class DocumentScreen(Screen):
         self.spans = []
         self.at, self.passage_selection, self.passage_text = None, [], ""
         self.body.setExtraSelections([])
-        self._request += 1
+        self.requests.drop()
         self.doc, self.size_step = None, 0
         self._mark_size()
         self.body.clear()

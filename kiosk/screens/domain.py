@@ -20,7 +20,7 @@ class DomainScreen(Screen):
 
     def __init__(self, window):
         super().__init__(window)
-        self._request = 0
+        self.requests = tasks.Latest(self)
         self.domain = None
         from kiosk.widgets.speechbar import SpeechBar
 
@@ -33,8 +33,6 @@ class DomainScreen(Screen):
 
     def open(self, domain_id: str) -> None:
         cat = self.catalog
-        self._request += 1
-        request = self._request
 
         def fetch(_p):
             d = cat.store.domain(domain_id)
@@ -42,11 +40,9 @@ class DomainScreen(Screen):
             item_docs = {it.id: cat.store.documents_for_item(it.id) for it in items}
             return d, items, item_docs, cat.store.documents_for_domain(domain_id)
 
-        tasks.run(fetch, lambda data: self._fill(data, request), owner=self)
+        self.requests.run(fetch, self._fill)
 
-    def _fill(self, data, request: int) -> None:
-        if request != self._request:
-            return
+    def _fill(self, data) -> None:
         d, items, item_docs, docs = data
         self.domain = d
         clear_layout(self.column)
@@ -114,7 +110,7 @@ class DomainScreen(Screen):
 
     def reset(self) -> None:
         super().reset()
-        self._request += 1
+        self.requests.drop()
         self.domain = None
         self._reading, self.highlighted = [], ""
         clear_layout(self.column)

@@ -28,7 +28,7 @@ class PrintScreen(Screen):
         self.doc = None
         self.pdf_path: Path | None = None
         self.pages = 0
-        self._request = 0
+        self.requests = tasks.Latest(self)
         self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-print-")
         self.stack = QStackedWidget()
         self.layout().insertWidget(2, self.stack, 1)
@@ -81,14 +81,10 @@ class PrintScreen(Screen):
     # choosing ----------------------------------------------------------------------------
     def open(self, doc_id: str, paragraphs: list[int] | None = None) -> None:
         cat = self.catalog
-        self._request += 1
-        request = self._request
         ticked = set(paragraphs or ())
-        tasks.run(lambda _p: cat.store.document(doc_id), lambda d: self._fill(d, request, ticked), owner=self)
+        self.requests.run(lambda _p: cat.store.document(doc_id), lambda d: self._fill(d, ticked))
 
-    def _fill(self, doc, request: int, ticked: set[int] = frozenset()) -> None:
-        if request != self._request:
-            return
+    def _fill(self, doc, ticked: set[int] = frozenset()) -> None:
         self.doc = doc
         self.list.clear()
         self.stack.setCurrentIndex(0)
@@ -158,9 +154,7 @@ class PrintScreen(Screen):
 
         cat, doc, chosen = self.catalog, self.doc, self.chosen() or None
         large, kiosk = self.win.elder, self.win.settings.kiosk_name
-        self._request += 1
-        request = self._request
-        out = Path(self._tmp.name) / f"extract-{request}.pdf"
+        out = Path(self._tmp.name) / f"extract-{self.requests.number + 1}.pdf"  # this request's
         self.message.setText("正在生成……")
         kind = getattr(doc, "kind", "document")
         what = ({"faq_id": doc.ref} if kind == "faq" else {"item_id": doc.ref} if kind == "item"
@@ -176,29 +170,27 @@ class PrintScreen(Screen):
                 doc.title, doc.domains = ((it.level2 or it.level1 or "公开事项"), [it.domain]) if it else (doc.title, [])
             return result
 
-        tasks.run(make, lambda r: self._show(r, request), lambda e: self._failed(e), owner=self)
+        self.requests.run(make, self._show, self._failed)
 
     def preview_file(self, path: Path, title: str) -> None:
         """An attachment, as the publisher made it."""
         from types import SimpleNamespace
 
-        self._request += 1
+        self.requests.drop()  # a preview still being made would replace this one
         doc = QPdfDocument()
         doc.load(str(path))
         pages = doc.pageCount() if doc.status() == QPdfDocument.Status.Ready else 0
         if not pages:
             self.message.setText(f"附件“{title}”打不开，请联系工作人员。")
             return
-        self._show(SimpleNamespace(path=str(path), pages=pages), self._request)
+        self._show(SimpleNamespace(path=str(path), pages=pages))
 
-    def _show(self, result, request: int) -> None:
-        if request != self._request:
-            return
+    def _show(self, result) -> None:
         self.pdf_path, self.pages = Path(result.path), result.pages
         # as wide as the screen allows, up to a sheet's width at about 110 dpi
         width = max(400, min(self.stack.width() - 100, 900))
         path = self.pdf_path
-        tasks.run(lambda _p: render_pages(path, width), lambda imgs: self._pages(imgs, request), owner=self)
+        self.requests.run(lambda _p: render_pages(path, width), self._pages)
         self.count_label.setText(f"共 {self.pages} 页")
         left = self.pages_left()
         if self.pages > left:
@@ -211,9 +203,7 @@ class PrintScreen(Screen):
         self.print_btn.setText(f"打印 {self.pages} 页")
         self.stack.setCurrentIndex(1)
 
-    def _pages(self, images, request: int) -> None:
-        if request != self._request:
-            return
+    def _pages(self, images) -> None:
         clear_layout(self.page_box)
         self.page_images = []
         for img in images:
@@ -271,7 +261,7 @@ class PrintScreen(Screen):
 
     def reset(self) -> None:
         super().reset()
-        self._request += 1
+        self.requests.drop()
         self.back_btn.show()
         self.doc, self.pdf_path, self.pages = None, None, 0
         self.list.clear()

@@ -49,7 +49,7 @@ class ResultsScreen(Screen):
         self.filters: dict[str, str] = {}
         self.listing: tuple[str, list[str]] | None = None
         self.result = None
-        self._request = 0
+        self.requests = tasks.Latest(self)
         self._pending: list[tuple] = []
         self._more = None
 
@@ -68,24 +68,17 @@ class ResultsScreen(Screen):
         self.query, self.filters = "", {}
         self.search.box.clear()
         cat = self.catalog
-        self._request += 1
-        request = self._request
-        tasks.run(lambda _p: cat.store.document_meta(doc_ids),
-                  lambda meta: self._fill_listing(meta, request), owner=self)
+        self.requests.run(lambda _p: cat.store.document_meta(doc_ids), self._fill_listing)
 
     def _load(self) -> None:
         cat, q, f = self.catalog, self.query, dict(self.filters)
-        self._request += 1
-        request = self._request
         kwargs = {"domains": [f["domain"]] if "domain" in f else [], "kind": f.get("kind"),
-                  "status": f.get("status"), "limit": 30}
+                  "status": f.get("status"), "year": f.get("year"), "limit": 30}
 
         usage = self.win.usage
 
         def fetch(_p):
             result = cat.search(q, **kwargs)
-            if "year" in f:
-                result.hits = [h for h in result.hits if (h.published or "").startswith(f["year"])]
             # counted per day, domain and whether it found anything, with the catalogue's own words
             # it used, never its text; neither call raises (catalog.usage, Catalog.usage_terms)
             usage.record_search(domain=f.get("domain") or (result.hits[0].domains[:1] or [""])[0]
@@ -93,11 +86,9 @@ class ResultsScreen(Screen):
                                 found=bool(result.hits), terms=cat.usage_terms(q))
             return result
 
-        tasks.run(fetch, lambda r: self._fill(r, request), lambda e: self._failed(e, request), owner=self)
+        self.requests.run(fetch, self._fill, self._failed)
 
-    def _failed(self, exc: BaseException, request: int) -> None:
-        if request != self._request:
-            return
+    def _failed(self, exc: BaseException) -> None:
         from catalog.errors import IndexDamaged
 
         # the window starts the repair (kiosk.tasks.on_damage) and runs this search again after it
@@ -105,9 +96,7 @@ class ResultsScreen(Screen):
                             if isinstance(exc, IndexDamaged) else "这次搜索没有完成，请再点一次“搜索”。")
 
     # showing -------------------------------------------------------------------------------
-    def _fill(self, result, request: int) -> None:
-        if request != self._request:
-            return
+    def _fill(self, result) -> None:
         self.result = result
         clear_layout(self.list)
         clear_layout(self.chips)
@@ -137,9 +126,7 @@ class ResultsScreen(Screen):
         self.list.addStretch(1)
         self.scroll.verticalScrollBar().setValue(0)
 
-    def _fill_listing(self, meta: dict, request: int) -> None:
-        if request != self._request:
-            return
+    def _fill_listing(self, meta: dict) -> None:
         title, ids = self.listing
         clear_layout(self.list)
         clear_layout(self.chips)
@@ -172,10 +159,10 @@ class ResultsScreen(Screen):
                 self.list.removeWidget(self._more)
                 self._more.deleteLater()
                 self._more = None
-        self._build_cards(batch, at, self._request)
+        self._build_cards(batch, at, self.requests.number)
 
     def _build_cards(self, batch: list[tuple], at: int, request: int) -> None:
-        if request != self._request:
+        if not self.requests.live(request):
             return  # a newer query replaced the list
         for n, args in enumerate(batch[:CARDS_PER_TURN]):
             self.list.insertWidget(at + n, self._hit_card(*args))
@@ -243,7 +230,7 @@ class ResultsScreen(Screen):
 
     def reset(self) -> None:
         super().reset()
-        self._request += 1
+        self.requests.drop()
         self.query, self.filters, self.listing, self.result = "", {}, None, None
         self._pending, self._more = [], None
         self.search.reset()

@@ -9,11 +9,12 @@ import functools
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from catalog.datadir import DataDir
 from kiosk import settings as kiosk_settings
+from kiosk.settings import IDLE_TIMEOUT_RANGE, IDLE_TIMEOUT_STEP, PAGE_LIMIT_RANGE, PAGE_LIMIT_STEP
 from kiosk import tasks
 from kiosk.screens.base import Screen, button, card, clear_layout, label, row
 from kiosk.widgets.stack import PageStack
@@ -21,49 +22,6 @@ from kiosk.widgets.touch import make_kinetic
 
 STAFF_IDLE_S = 300   # staff mode leaves by itself after this long without a touch
 USB_POLL_MS = 2000
-
-
-class _ApplySignals(QObject):
-    progress = Signal(str, int, int)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Apply(QRunnable):
-    """A package import in a child process, watched from its own thread: the catalogue worker stays
-    free for citizens' searches (they see the old catalogue until the atomic switch), and the
-    import's Python work does not hold this process's interpreter (catalog/background.py)."""
-
-    def __init__(self, data_dir: DataDir, package: Path, trust: list[Path], confirm=()):
-        super().__init__()
-        self.data_dir, self.package, self.trust, self.confirm = data_dir, package, trust, set(confirm)
-        self.signals = _ApplySignals()
-        self.pid: int | None = None  # the import child's, once started
-        self.proc = None
-
-    def run(self) -> None:
-        from catalog.background import import_in_child
-
-        try:
-            report = import_in_child(self.data_dir, self.package, trust=self.trust,
-                                     progress=lambda s, d, t: self.signals.progress.emit(s, d, t),
-                                     started=self._started, confirm=self.confirm)
-        except BaseException as exc:  # delivered to the screen, never swallowed
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(report)
-
-    def _started(self, proc) -> None:
-        self.proc, self.pid = proc, proc.pid
-
-    def stop(self) -> None:
-        """Kill the import child: safe at any moment (the old catalogue stays until the switch)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-
-
-_apply_pool = QThreadPool()
-_apply_pool.setMaxThreadCount(1)
 
 
 DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名演示目录。"
@@ -143,6 +101,10 @@ class StaffScreen(Screen):
         self.usb_timer.setInterval(USB_POLL_MS)
         self.usb_timer.timeout.connect(self.scan_usb)
         self._sticks: list[Path] = []
+        # every read of a database, a key folder or a stick runs off the GUI thread, newest first
+        self.current_reads = tasks.Latest(self)
+        self.stick_reads = tasks.Latest(self)
+        self.key_reads = tasks.Latest(self)
         self.show_tab("sync")
 
     # navigation ----------------------------------------------------------------------------
@@ -166,11 +128,9 @@ class StaffScreen(Screen):
     def left(self) -> None:
         self.usb_timer.stop()
 
-    def sticks(self) -> list[Path]:
-        from kiosk.printing import usb_folders
-
-        extra = [d for d in self.win.settings.usb_dirs.split(";") if d.strip()]
-        return usb_folders(extra)
+    def stick_dirs(self) -> list[str]:
+        """Where sticks may be besides the system's mount points (the settings' usb_dirs)."""
+        return [d for d in self.win.settings.usb_dirs.split(";") if d.strip()]
 
     # 目录更新 -------------------------------------------------------------------------------
     def _build_sync(self) -> None:
@@ -192,20 +152,36 @@ class StaffScreen(Screen):
         lay.addStretch(1)
 
     def _show_current(self) -> None:
-        from catalog.catalogue import status
+        data_dir = self.win.data_dir
 
-        st = status(self.win.data_dir)
+        def read(_p):
+            from catalog.catalogue import status
+
+            return status(data_dir), _demo_key_trusted(data_dir)
+
+        self.current_reads.run(read, self._fill_current)
+
+    def _fill_current(self, got) -> None:
+        st, demo_key = got
         if st.sequence is None:
             self.current_label.setText("本机还没有目录。")
         else:
             prev = f"；可回退到第 {st.previous_sequence} 版" if st.previous_sequence else ""
             self.current_label.setText(f"本机目录：{st.publisher}（{st.region}）第 {st.sequence} 版，"
                                        f"{st.documents} 份文件、{st.faqs} 条问答{prev}。"
-                                       + (DEMO_KEY_WARNING if _demo_key_trusted(self.win.data_dir) else ""))
+                                       + (DEMO_KEY_WARNING if demo_key else ""))
         self.rollback_btn.setEnabled(bool(st.previous_sequence) and not self.applying)
 
     def scan_usb(self, force: bool = False) -> None:
-        sticks = self.sticks()
+        """Look for sticks (every two seconds while staff are here); list a new one's packages."""
+        from kiosk.printing import usb_folders
+
+        extra = self.stick_dirs()
+        # a dying stick can make even a directory listing hang: never on the GUI thread
+        self.stick_reads.run(lambda _p: usb_folders(extra), lambda sticks: self._sticks_seen(sticks, force),
+                             quiet=True)
+
+    def _sticks_seen(self, sticks: list[Path], force: bool) -> None:
         if not force and sticks == self._sticks:
             return
         self._sticks = sticks
@@ -277,12 +253,22 @@ class StaffScreen(Screen):
         self.report_label.setText("")
         self.progress_label.setText("正在准备……")
         self.win.show_apply_progress(True)
-        job = _Apply(self.win.data_dir, Path(info.path), [], confirm)
-        job.signals.progress.connect(self._progress)
-        job.signals.done.connect(self._applied)
-        job.signals.failed.connect(self._apply_failed)
-        self._job = job  # keep the signals alive
-        _apply_pool.start(job)
+        data_dir, package, confirm = self.win.data_dir, Path(info.path), set(confirm)
+
+        def work(progress, job):
+            # in a child process, watched from the long-job thread: the catalogue worker stays free
+            # for citizens' searches (they see the old catalogue until the atomic switch), and the
+            # import's Python work does not hold this process's interpreter (catalog/background.py)
+            from catalog.background import import_in_child
+
+            def started(proc):  # stopping kills the child: safe at any moment before its switch
+                job.pid = proc.pid
+                job.on_stop(lambda: proc.poll() is None and proc.kill())
+
+            return import_in_child(data_dir, package, trust=[], progress=progress, started=started,
+                                   confirm=confirm)
+
+        self._job = tasks.run_long(work, self._applied, self._apply_failed, self._progress, owner=self)
         for b in self.findChildren(type(self.rollback_btn)):
             if b.text() in ("导入这个更新包", "确认导入", "确认后导入……"):
                 b.setEnabled(False)
@@ -365,8 +351,11 @@ class StaffScreen(Screen):
         with what each may be installed for (catalog.sync.stick_keys, read with the packages)."""
         from catalog.trust import keys as trusted
 
+        data_dir = self.win.data_dir
+        self.key_reads.run(lambda _p: trusted(data_dir), self._fill_keys)
+
+    def _fill_keys(self, keys) -> None:
         clear_layout(self.keys_box)
-        keys = trusted(self.win.data_dir)
         if not keys:
             self.keys_box.addWidget(label("本机还没有信任任何公钥。"))
         for fp, key in sorted(keys.items()):
@@ -398,28 +387,32 @@ class StaffScreen(Screen):
     def install_key(self, pub: Path, publisher: str) -> None:
         from catalog.trust import install_key
 
-        try:
-            fp = install_key(self.win.data_dir, pub, [publisher])
-        except Exception as exc:  # noqa: BLE001 - said on screen
-            self.keys_msg.setText(getattr(exc, "message", "公钥安装没有成功。"))
-            return
-        self.keys_msg.setText(f"已安装公钥，指纹 {fp}，可签名“{publisher}”的目录。")
-        self.scan_usb(force=True)  # what the stick's packages and keys say now
-        self.refresh_keys()
+        data_dir = self.win.data_dir
+
+        def installed(fp):
+            self.keys_msg.setText(f"已安装公钥，指纹 {fp}，可签名“{publisher}”的目录。")
+            self.scan_usb(force=True)  # what the stick's packages and keys say now
+            self.refresh_keys()
+
+        tasks.run(lambda _p: install_key(data_dir, pub, [publisher]), installed,
+                  lambda exc: self.keys_msg.setText(getattr(exc, "message", None) or "公钥安装没有成功。"),
+                  owner=self)
 
     def remove_key(self, fp: str) -> None:
-        from catalog.errors import CatalogError
         from catalog.trust import remove_key
 
-        try:
-            remove_key(self.win.data_dir, fp)
-        except (CatalogError, OSError) as exc:  # gone already, or the folder cannot be written
+        data_dir = self.win.data_dir
+
+        def removed(_r):
+            self.keys_msg.setText(f"已删除指纹为 {fp} 的公钥。")
+            self.refresh_keys()
+            self._show_current()  # the demo-key warning goes with the key
+
+        def failed(exc):  # gone already, or the folder cannot be written
             self.keys_msg.setText(getattr(exc, "message", None) or "公钥没有删除成功，请再试一次。")
             self.refresh_keys()
-            return
-        self.keys_msg.setText(f"已删除指纹为 {fp} 的公钥。")
-        self.refresh_keys()
-        self._show_current()  # the demo-key warning goes with the key
+
+        tasks.run(lambda _p: remove_key(data_dir, fp), removed, failed, owner=self)
 
     # 使用统计 -------------------------------------------------------------------------------
     def _build_export(self) -> None:
@@ -433,18 +426,20 @@ class StaffScreen(Screen):
         lay.addStretch(1)
 
     def export(self) -> None:
+        from catalog.errors import CatalogError
         from catalog.usage import export
+        from kiosk.printing import usb_folders
 
-        sticks = self.sticks()
-        if not sticks:
-            self.export_msg.setText("没有找到U盘。请插入U盘后再试。")
-            return
-        out = sticks[0] / f"查询机使用统计-{date.today():%Y%m%d}"
-        names = dict(self.win.domain_names)
-        usage = self.win.usage
+        names, usage, extra = dict(self.win.domain_names), self.win.usage, self.stick_dirs()
+        folder = f"查询机使用统计-{date.today():%Y%m%d}"
 
-        tasks.run(lambda _p: export(usage, out, names),
-                  lambda files: self.export_msg.setText(f"已导出 {len(files)} 个表格到U盘的“{out.name}”文件夹。"),
+        def work(_p):
+            found = usb_folders(extra)
+            if not found:
+                raise CatalogError("没有找到U盘。请插入U盘后再试。")
+            return export(usage, found[0] / folder, names)
+
+        tasks.run(work, lambda files: self.export_msg.setText(f"已导出 {len(files)} 个表格到U盘的“{folder}”文件夹。"),
                   lambda e: self.export_msg.setText(getattr(e, "message", None)
                                                     or "导出没有成功（U盘可能已拔出或已满），请检查后再试。"),
                   owner=self)
@@ -460,8 +455,9 @@ class StaffScreen(Screen):
             lay.addWidget(label(text))
             lay.addWidget(box)
         self.steppers: dict[str, tuple] = {}
-        for key, text, step, low, high in (("idle_timeout_s", "无人操作多少秒后提示", 15, 30, 600),
-                                           ("page_limit", "每人每次最多打印页数", 5, 0, 200)):
+        for key, text, step, (low, high) in (
+                ("idle_timeout_s", "无人操作多少秒后提示", IDLE_TIMEOUT_STEP, IDLE_TIMEOUT_RANGE),
+                ("page_limit", "每人每次最多打印页数", PAGE_LIMIT_STEP, PAGE_LIMIT_RANGE)):
             value = label("", "heading")
             self.steppers[key] = (value, step, low, high)
             lay.addLayout(row(label(text), button("－", lambda _c=False, k=key: self.step(k, -1)), value,

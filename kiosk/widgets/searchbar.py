@@ -46,7 +46,7 @@ class SearchBar(QWidget):
         self._debounce.timeout.connect(self._suggest)
         self.box.textChanged.connect(lambda _t: self._debounce.start())
         self.box.returnPressed.connect(self.submit)
-        self._request = 0
+        self.requests = tasks.Latest(self)
 
     # keyboard ------------------------------------------------------------------------------
     def eventFilter(self, obj, event):
@@ -71,18 +71,17 @@ class SearchBar(QWidget):
     def _suggest(self) -> None:
         text = self.box.text().strip()
         cat = self.win.catalog
-        self._request += 1
-        request = self._request
         if not text or cat is None:
-            self._show_suggestions([], request)
+            self.requests.drop()  # a newer keystroke: what the older ones asked is stale
+            self._show_suggestions([])
             return
-        tasks.run(lambda _p: [(s.text, s.ref if s.kind == "faq" else None) for s in cat.suggest(text, limit=6)],
-                  lambda items: self._show_suggestions(items, request), owner=self)
+        # quiet: a keystroke's suggestions failing is no news for a citizen (the search still works)
+        self.requests.run(lambda _p: [(s.text, s.ref if s.kind == "faq" else None)
+                                      for s in cat.suggest(text, limit=6)],
+                          self._show_suggestions, quiet=True)
 
-    def _show_suggestions(self, items: list, request: int) -> None:
+    def _show_suggestions(self, items: list) -> None:
         """Suggestion chips: (text, FAQ id or None); an FAQ question opens its answer."""
-        if request != self._request:
-            return  # a newer keystroke already asked again
         from kiosk.screens.base import button_text, clear_layout
 
         clear_layout(self.suggestions_row)
@@ -101,7 +100,7 @@ class SearchBar(QWidget):
         self.box.blockSignals(True)
         self.box.setText(text)
         self.box.blockSignals(False)
-        self._request += 1
+        self.requests.drop()
         self.suggestions.hide()
 
     def _pick(self, text: str, faq: str | None = None) -> None:
@@ -121,7 +120,7 @@ class SearchBar(QWidget):
             self.searched.emit(text)
 
     def reset(self) -> None:
-        self._request += 1
+        self.requests.drop()
         self.box.clear()
         self.suggestions.hide()
         self.close_keyboard()

@@ -28,6 +28,15 @@ def test_a_long_query_is_cut_and_says_so(demo_dir):
         assert cat.search("低保").cut_from is None and cat.ask("低保怎么申请").cut_from is None
 
 
+def test_the_query_reader_itself_reads_no_further(demo_dir):
+    """Found by tests/catalog/test_fuzz.py: Catalog.plan, which search and ask call, read the
+    whole text (a 300,000-character plan took the fuzzing process past 24 GB)."""
+    with Catalog.open(DataDir(demo_dir)) as cat:
+        plan = cat.plan("低保" * 100 + "医疗保险" * 50)  # the first 200 characters are 低保 alone
+        words = {g.label for g in plan.groups}
+        assert "低保" in words and not words & {"医疗", "医疗保险", "保险"}, words
+
+
 def test_lone_surrogates_and_control_characters_are_read_not_raised(demo_dir):
     with Catalog.open(DataDir(demo_dir)) as cat:
         q = "低保\udcff\udcfe怎么\x00申请\x07"

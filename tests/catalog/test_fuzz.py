@@ -327,9 +327,9 @@ def test_fuzz_queries(fuzz_kiosk):
 def test_fuzz_campaign(tmp_path, keys, fuzz_kiosk):
     """The long run: >= 100,000 inputs over all targets (see LONG)."""
     began = time.monotonic()
-    _manifest_target(long=True)
-    _records_target(tmp_path, long=True)
     _zip_target(tmp_path, long=True)
     _import_target(tmp_path, keys, long=True)
     _query_target(fuzz_kiosk, long=True)
+    _manifest_target(long=True)
+    _records_target(tmp_path, long=True)
     print(f"\nfuzz campaign: {sum(LONG.values())} inputs planned, {time.monotonic() - began:.0f} s")

@@ -131,6 +131,32 @@ def test_found_by_the_fuzzer_a_name_that_is_only_a_nul(dd, tmp_path):
     refused(dd, z, "不安全")
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2, zipfile.ZIP_DEFLATED])
+def test_found_by_the_fuzzer_damaged_compressed_data(dd, tmp_path, method):
+    """LZMA raised LZMAError and bzip2 an OSError without errno (read as a pulled stick) on damaged
+    data; both are a damaged package now, like Deflate's zlib.error."""
+    z = tmp_path / f"damaged-{method}.zip"
+    with zipfile.ZipFile(z, "w", method) as zf:
+        zf.writestr("manifest.json", json.dumps({"format": settings.PACKAGE_FORMAT, "x": "政务" * 400}))
+    raw = bytearray(z.read_bytes())
+    start = 30 + len("manifest.json")  # the first entry's data, after its local header
+    for i in range(start + 12, start + 40):
+        raw[i] ^= 0x5A
+    z.write_bytes(bytes(raw))
+    refused(dd, z, "已损坏")
+
+
+def test_found_by_the_fuzzer_a_local_name_that_is_not_the_utf8_its_flag_says(dd, tmp_path):
+    z = tmp_path / "local.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("manifest.json", "{}")
+    raw = bytearray(z.read_bytes())
+    struct.pack_into("<H", raw, 6, struct.unpack_from("<H", raw, 6)[0] | 0x800)  # the local header only
+    raw[30] = 0x80  # its name's first byte: not UTF-8
+    z.write_bytes(bytes(raw))
+    refused(dd, z, "已损坏")
+
+
 @pytest.mark.parametrize("method,name", [(9, "Deflate64"), (1, "Shrink"), (6, "Implode")])
 def test_compression_methods_python_cannot_read(dd, tmp_path, keys, method, name):
     z = tmp_path / f"m{method}.zip"

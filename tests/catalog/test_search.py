@@ -150,3 +150,20 @@ def test_delta_reindexes_only_what_it_changes(tmp_path, keys):
     with Catalog.open(dd) as cat:
         assert cat.engine.doc_count() == 21
         assert "（修订）" in cat.search(recs["document"][3]["title"]).hits[0].title
+
+
+def test_year_is_a_filter_of_the_search_not_of_its_first_page(demo_dir):
+    """The kiosk used to keep, of the first 30 hits, those of the chosen year, while the chip
+    counted every hit of that year: a chip could say 找到 N 份文件 and show none."""
+    from catalog.catalogue import Catalog
+    from catalog.datadir import DataDir
+
+    with Catalog.open(DataDir(demo_dir)) as cat:
+        everything = cat.search("补贴", limit=5)
+        rarest, count = min(everything.facets["year"].items(), key=lambda kv: (kv[1], kv[0]))
+        assert rarest not in {(h.published or "")[:4] for h in everything.hits}, "not on the first page"
+        chosen = cat.search("补贴", year=rarest, limit=5)
+        assert chosen.total == count and len(chosen.hits) == min(count, 5)
+        assert all(((h.published or h.written or "")[:4]) == rarest for h in chosen.hits)
+        asked = cat.search("低保怎么申请", year="2021", limit=10)  # a question: passages, same filter
+        assert asked.hits and all((h.published or h.written or "")[:4] == "2021" for h in asked.hits)

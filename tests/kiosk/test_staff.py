@@ -129,6 +129,7 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     assert {"copy", "verify", "store", "index", "switch"} <= set(stages)
     qtbot.waitUntil(lambda: "第 2 版" in win.info.text(), timeout=20000)  # the kiosk serves it
     assert not win.progress.isVisible()
+    qtbot.waitUntil(staff.rollback_btn.isEnabled, timeout=20000)  # once the new state is read
     qtbot.mouseClick(staff.rollback_btn, Qt.LeftButton)
     qtbot.waitUntil(lambda: "已回退：从第 2 版回到第 1 版" in staff.report_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: "第 1 版" in win.info.text(), timeout=20000)
@@ -168,10 +169,12 @@ def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
     assert "U盘上没有它签名的更新包" in texts(staff)
     install = f"核对无误，安装（用于“{PUBLISHER}”）"
     qtbot.mouseClick(buttons(staff, install)[0], Qt.LeftButton)
-    assert trusted(data_dir)[fp].publishers == (PUBLISHER,) and "已安装公钥" in staff.keys_msg.text()
+    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_msg.text(), timeout=10000)  # written off the GUI thread
+    assert trusted(data_dir)[fp].publishers == (PUBLISHER,)
     qtbot.waitUntil(lambda: len(buttons(staff, "删除")) == 2, timeout=5000)
     assert f"指纹 {fp}　可签名：{PUBLISHER}" in texts(staff)
     staff.remove_key(fp)
+    qtbot.waitUntil(lambda: "已删除" in staff.keys_msg.text(), timeout=10000)
     assert fp not in trusted(data_dir)
 
 
@@ -197,6 +200,7 @@ def test_a_key_is_offered_for_the_publisher_whose_package_it_signed(qtbot, setup
     qtbot.waitUntil(lambda: bool(buttons(staff, f"核对无误，安装（用于“{other}”）")), timeout=5000)
     assert not buttons(staff, f"核对无误，安装（用于“{PUBLISHER}”）")
     qtbot.mouseClick(buttons(staff, f"核对无误，安装（用于“{other}”）")[0], Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_msg.text(), timeout=10000)  # written off the GUI thread
     assert trusted(data_dir)[fingerprint_file(keys.other_pub)].publishers == (other,)
     qtbot.mouseClick(staff.tab_buttons["sync"], Qt.LeftButton)
     qtbot.waitUntil(lambda: bool(buttons(staff, "确认后导入……")), timeout=20000)
@@ -410,7 +414,7 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    assert DEMO_KEY_WARNING.strip() in staff.current_label.text()
+    qtbot.waitUntil(lambda: DEMO_KEY_WARNING.strip() in staff.current_label.text(), timeout=10000)
     qtbot.waitUntil(lambda: len(staff.packages) == 1, timeout=20000)
     staff.show_tab("keys")
     qtbot.waitUntil(lambda: "演示公钥：只能签名演示目录" in texts(staff), timeout=5000)
@@ -424,3 +428,71 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
     assert "演示公钥已自动停用" in staff.report_label.text()
     assert DEMO_FINGERPRINT not in trusted(data_dir)
     qtbot.waitUntil(lambda: "演示公钥" not in staff.current_label.text(), timeout=5000)
+
+
+def test_the_lock_message_says_the_lock_that_applies(qtbot, setup, monkeypatch):
+    """It said 5 分钟 whatever kiosk.window.PIN_LOCK_S held."""
+    import kiosk.window
+
+    monkeypatch.setattr(kiosk.window, "PIN_LOCK_S", 120)
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    open_gate(qtbot, win)
+    for _ in range(5):
+        type_pin(qtbot, win, "000000")
+    assert "2 分钟后再试" in win.pin_msg.text()
+
+
+def test_a_hand_edited_settings_file_is_held_to_what_the_steppers_allow(tmp_path):
+    """load() clamped the idle time at 15 s while the stepper's minimum is 30 s, and a value that
+    was not a number stopped the kiosk from starting."""
+    from catalog.datadir import DataDir
+
+    dd = DataDir(tmp_path)
+    (tmp_path / "kiosk.toml").write_text('[kiosk]\nidle_timeout_s = 5\npage_limit = "many"\n', encoding="utf-8")
+    s = kiosk_settings.load(dd)
+    assert s.idle_timeout_s == kiosk_settings.IDLE_TIMEOUT_RANGE[0]
+    assert s.page_limit == kiosk_settings.Settings().page_limit
+    (tmp_path / "kiosk.toml").write_text("[kiosk]\nidle_timeout_s = 99999\npage_limit = -3\n", encoding="utf-8")
+    s = kiosk_settings.load(dd)
+    assert (s.idle_timeout_s, s.page_limit) == (kiosk_settings.IDLE_TIMEOUT_RANGE[1], 0)
+
+
+def test_the_staff_screen_reads_no_database_key_folder_or_stick_on_the_gui_thread(qtbot, setup, monkeypatch):
+    """It read catalog.db (status), the trusted keys and the stick's folders on the GUI thread,
+    the stick every two seconds: a slow or dying stick froze the screen."""
+    import threading
+
+    import catalog.catalogue
+    import catalog.sync
+    import catalog.trust
+    import kiosk.printing
+
+    on_gui = []
+
+    def watch(module, name):
+        real = getattr(module, name)
+
+        def watched(*a, **k):
+            if threading.current_thread() is threading.main_thread():
+                on_gui.append(name)
+            return real(*a, **k)
+
+        monkeypatch.setattr(module, name, watched)
+
+    for module, name in ((catalog.catalogue, "status"), (catalog.trust, "keys"), (kiosk.printing, "usb_folders"),
+                         (catalog.sync, "read_stick")):
+        watch(module, name)
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    staff.show_tab("keys")
+    qtbot.waitUntil(lambda: bool(buttons(staff, "删除")), timeout=10000)
+    staff.scan_usb(force=True)
+    qtbot.wait(2500)  # a poll of the stick
+    staff.show_tab("export")
+    qtbot.mouseClick(staff.export_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已导出" in staff.export_msg.text(), timeout=10000)
+    assert on_gui == []

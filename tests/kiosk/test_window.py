@@ -333,3 +333,34 @@ def test_an_index_that_fails_mid_search_is_rebuilt_and_the_search_answered(qtbot
     qtbot.waitUntil(lambda: "检索索引曾经损坏" in win.info.text(), timeout=60000)
     qtbot.waitUntil(lambda: win.results.result is not None and win.results.result.total > 0, timeout=10000)
     assert win.stack.currentWidget() is win.results
+
+
+def test_after_an_update_the_old_catalogue_is_closed_and_every_screen_serves_the_new(qtbot, own_data, keys,
+                                                                                   tmp_path):
+    """The old Catalog stayed open after every update (its files held, its memory kept), and the
+    ask screen kept the old catalogue's questions."""
+    import sqlite3
+
+    from catalog.packages import import_package
+    from pkgtools import build
+    from PySide6.QtWidgets import QPushButton
+
+    win = make_window(qtbot, own_data)
+    win.show_ask()
+    settle(qtbot)
+    shown = lambda: [b.text().replace("\n", "") for b in win.ask.findChildren(QPushButton) if b.isVisible()]  # noqa: E731
+    old = win.catalog
+    question = old.store.faqs()[0].question
+    assert any(question in t for t in shown())
+    recs = records(8)
+    recs["faq"][0]["question"] = "城乡低保每年什么时候复核？"
+    import_package(own_data, build(tmp_path, "v2", recs, key=keys.key, sequence=2))
+    win.catalogue_changed()
+    qtbot.waitUntil(lambda: win.catalog is not old, timeout=30000)
+    settle(qtbot)
+    try:
+        old.store.db.execute("select 1")
+        raise AssertionError("the old catalogue is still open")
+    except sqlite3.ProgrammingError:
+        pass
+    assert any("城乡低保每年什么时候复核" in t for t in shown()), shown()
