@@ -86,7 +86,7 @@ def cmd_import(args, data_dir: DataDir) -> int:
         print(f"本机目录已从“{report.replaced_publisher}”改为“{report.publisher}”（已记入导入历史）。")
     if report.demo_key_retired:
         print("演示公钥已自动停用：本机不再接受演示签名的更新包。")
-    labels = {"domain": "领域", "item": "目录事项", "document": "文件", "faq": "问答"}
+    from catalog.records import LABELS as labels
     for rtype, ch in report.changes.items():
         print(f"  {labels[rtype]}：新增 {len(ch.added)}，修改 {len(ch.changed)}，删除 {len(ch.removed)}")
     return 0
@@ -168,7 +168,7 @@ def cmd_rollback(args, data_dir: DataDir) -> int:
 
     r = rollback(data_dir)
     if args.json:
-        _print_json({"from_sequence": r.from_sequence, "to_sequence": r.to_sequence})
+        _print_json(r.to_json())
     else:
         print(f"已回退：从第 {r.from_sequence} 版回到第 {r.to_sequence} 版。")
     return 0
@@ -184,6 +184,72 @@ def cmd_repair(args, data_dir: DataDir) -> int:
         print(f"已从目录数据重建检索索引（第 {r.sequence} 版，用时 {r.took_s:.1f} 秒）。")
     else:
         print(f"检索索引完好（第 {r.sequence} 版），不需要修复。")
+    return 0
+
+
+def cmd_show(args, data_dir: DataDir) -> int:
+    """The pages the kiosk shows (catalog.views), for people and outside checks."""
+    from catalog import views
+    from catalog.catalogue import Catalog
+
+    with Catalog.open(data_dir) as cat:
+        if args.page == "home":
+            page = views.home(cat)
+        elif args.page == "questions":
+            page = views.popular_questions(cat)
+        else:
+            if not args.id:
+                raise CatalogError(f"请给出编号，例如：show {args.page} 编号。")
+            page = {"document": views.document, "domain": views.domain, "faq": views.answer_of}[args.page](cat, args.id)
+            if page is None:
+                from catalog.records import LABELS
+
+                what = LABELS[args.page]
+                raise CatalogError(f"本机目录中没有编号为 {args.id} 的{what}。")
+        if args.json:
+            _print_json(page.to_json())
+        else:
+            print(_page_text(args.page, page))
+    return 0
+
+
+def _page_text(kind: str, page) -> str:
+    if kind == "home":
+        lines = ["领域：" + "、".join(f"{d.name}（{page.documents_per_domain.get(d.id, 0)}）"
+                                   for d in page.domains if d.pilot)]
+        lines += ["常见问题："] + [f"  {f.question}  ({f.id})" for f in page.questions]
+        lines += ["最新公开："] + [f"  {m['title']}　{m['published'] or m['written'] or ''}  ({m['id']})"
+                               for m in page.latest]
+        return "\n".join(lines)
+    if kind == "questions":
+        return "\n".join(f"{page.names.get(d, d)}：" + "；".join(f.question for f in page.by_domain[d])
+                         for d in page.order) or "（没有问答）"
+    if kind == "document":
+        d = page.document
+        head = f"《{d.title}》 {d.doc_number or ''} {d.issuer or ''} {d.published or d.written or ''} {d.status}"
+        extra = [f"解读：{i['title']}（{i['id']}）" for i in page.interpretations]
+        extra += [f"相关问答：{f.question}（{f.id}）" for f in page.faqs]
+        return "\n".join([head.strip(), "", d.body, "", *extra]).strip()
+    if kind == "domain":
+        lines = [page.domain.name + (f"：{page.domain.description}" if page.domain.description else ""),
+                 f"文件 {len(page.documents)} 份"]
+        for it in page.items:
+            lines.append(f"  {it.level1 or ''} {it.level2 or ''}（{len(page.item_documents.get(it.id, []))} 份）".rstrip())
+        return "\n".join(lines)
+    a = page.result.answers[0]
+    return f"问：{a.question}\n答：{a.answer}\n依据：" + "、".join(m["title"] for m in page.documents.values())
+
+
+def cmd_inspect(args, data_dir: DataDir) -> int:
+    """What the staff screen says of a package, without importing it."""
+    from catalog.sync import describe, inspect_package
+
+    info = inspect_package(data_dir, Path(args.package))
+    if args.json:
+        _print_json(info.to_json())
+    else:
+        verdict = "可以导入。" if info.applies else ("需要确认：" if info.confirmable else "不能导入：") + info.reason
+        print(describe(info) + "\n" + verdict)
     return 0
 
 
@@ -305,7 +371,7 @@ def cmd_extract(args, data_dir: DataDir) -> int:
         result = extract(cat.store, args.out, doc_id=args.doc_id, faq_id=args.faq, item_id=args.item,
                          paragraphs=args.paragraphs, large=args.large)
     if args.json:
-        _print_json({"path": str(result.path), "pages": result.pages, "paragraphs": result.paragraphs})
+        _print_json(result.to_json())
     else:
         print(f"已生成 {result.path}，共 {result.pages} 页。")
     return 0
@@ -386,9 +452,7 @@ def cmd_pack(args, data_dir) -> int:
              sequence=args.sequence, base=Path(args.base) if args.base else None,
              vectors=not args.no_vectors, vector_cache=args.vector_cache, progress=show)
     if args.json:
-        _print_json({"path": str(r.path), "sequence": r.sequence, "kind": r.kind,
-                     "base_sequence": r.base_sequence, "files": len(r.files),
-                     "fingerprint": r.fingerprint, "vectors": "vectors.bin" in r.files})
+        _print_json(r.to_json())
     else:
         what = "完整包" if r.kind == "full" else f"增量包（基于第 {r.base_sequence} 版）"
         print(f"已生成{what}：{r.path}，第 {r.sequence} 版，{len(r.files)} 个文件"
@@ -440,6 +504,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--progress", action="store_true", help="在标准错误输出上逐行报告进度（JSON）")
     sp.add_argument("--force", action="store_true", help="检查没有发现问题也重建")
     sp.set_defaults(func=cmd_repair, needs_data=True)
+
+    sp = sub.add_parser("show", help="显示查询机上的一页：首页、文件、领域、常见问题、问答")
+    sp.add_argument("page", choices=["home", "document", "domain", "questions", "faq"])
+    sp.add_argument("id", nargs="?", help="文件、领域或问答的编号")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_show, needs_data=True)
+
+    sp = sub.add_parser("inspect", help="查看一个更新包能否导入（不导入）")
+    sp.add_argument("package")
+    json_flag(sp)
+    sp.set_defaults(func=cmd_inspect, needs_data=True)
 
     sp = sub.add_parser("search", help="搜索文件")
     sp.add_argument("query", nargs="?")

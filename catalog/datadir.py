@@ -104,6 +104,17 @@ def seal_problem(gen: Path) -> str | None:
     return None
 
 
+def link_tree(old: Path, new: Path) -> None:
+    """``new`` holds the same files as ``old``, hard-linked where the file system allows."""
+    new.mkdir(parents=True)
+    for entry in old.iterdir():
+        if entry.is_file():
+            try:
+                os.link(entry, new / entry.name)
+            except OSError:
+                shutil.copy2(entry, new / entry.name)
+
+
 def fsync_tree(path: Path) -> None:
     """fsync every file and folder below ``path`` (used before a generation is published)."""
     for root, dirs, files in os.walk(path):

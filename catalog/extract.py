@@ -64,6 +64,10 @@ class ExtractResult:
     paragraphs: list[int] = field(default_factory=list)  # paragraph numbers printed (documents)
     replaced: list[str] = field(default_factory=list)  # characters the font lacks, printed as □
 
+    def to_json(self) -> dict:
+        """``extract --json`` (the contract's three fields)."""
+        return {"path": str(self.path), "pages": self.pages, "paragraphs": self.paragraphs}
+
 
 # ---------------------------------------------------------------------------------------------
 # paragraphs and ranges

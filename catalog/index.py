@@ -133,7 +133,7 @@ class WhooshEngine:
         """The index at ``old`` with ``deletes`` removed and ``upserts`` added, written at ``new``;
         ``old`` is left untouched (a kiosk may be searching it). whoosh writes new segment and TOC
         files and never rewrites old ones, so unchanged segments are shared by hard links."""
-        from catalog.tantivy_engine import link_tree
+        from catalog.datadir import link_tree
 
         link_tree(Path(old), Path(new))
         ix = windex.open_dir(str(new))

@@ -27,7 +27,7 @@ from catalog.analysis import add_user_words, clear_token_cache
 from catalog.archive import safe_relpath, stage
 from catalog.datadir import SEAL, DataDir, Pointer
 from catalog.errors import CatalogError, DamagedCatalogue, NoCatalogue, PackageRefused, disk_full
-from catalog.engines import configured, engine_class
+from catalog.engines import configured, engine_class, open_index
 from catalog.model import Changes, ImportReport
 from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
 from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
@@ -904,7 +904,7 @@ class RepairReport:
 def repair(data_dir: DataDir | Path | str, progress: Progress | None = None, *,
            force: bool = False) -> RepairReport:
     """Rebuild the live catalogue's search indexes from its db when they are missing, unreadable
-    or do not match it (catalog.catalogue.open_index), atomically like an import: the new
+    or do not match it (catalog.engines.open_index), atomically like an import: the new
     generation replaces the damaged one, whose roll-back target stays the same. Nothing is done
     when they are sound, unless ``force`` (a search failed inside an index that passed the checks).
     A damaged db cannot be rebuilt from: DamagedCatalogue (re-import)."""
@@ -927,8 +927,6 @@ def _repair_locked(data_dir: DataDir, progress: Progress | None, force: bool = F
     """(sequence, what was wrong or None) of the live generation, its indexes rebuilt when they
     needed it; None when there is no catalogue. A generation from before seals (catalog.datadir.
     seal) passes unless ``trust_unsealed`` is false (what ``repair`` asks: it cannot be checked)."""
-    from catalog.catalogue import open_index
-
     ptr = data_dir.pointer()
     if ptr.generation is None:
         return None
@@ -974,6 +972,9 @@ class RollbackReport:
     from_sequence: int
     to_sequence: int
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 def rollback(data_dir: DataDir | Path | str) -> RollbackReport:
     """Serve the previous catalogue again (one step back)."""
@@ -1009,6 +1010,12 @@ class PackReport:
     base_sequence: int | None
     files: dict[str, str] = field(default_factory=dict)
     fingerprint: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``pack --json``: the number of files, and whether passage vectors went in."""
+        return {"path": str(self.path), "sequence": self.sequence, "kind": self.kind,
+                "base_sequence": self.base_sequence, "files": len(self.files),
+                "fingerprint": self.fingerprint, "vectors": "vectors.bin" in self.files}
 
 
 def _jsonl_records(path: Path, rtype: str) -> dict[str, str]:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from catalog import settings
 from catalog.model import AskAnswer, AskResult, PassageAnswer
-from catalog.query import normalize
+from catalog.query import INTENTS, intents_of, normalize  # noqa: F401 - INTENTS: where it was
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -48,23 +48,7 @@ _FILLER_SPLIT = re.compile(f"[{_FILLER}]+")
 
 # What a question asks about, beyond its topic: two FAQs on 低保 differ by whether they ask how
 # long, how much, where or who. Search drops these words (stopwords); Q&A matches on them.
-INTENTS = {
-    "time": ("多久", "多长时间", "几天", "多少天", "期限", "时限", "什么时候", "几个工作日", "多少日", "几年",
-             "多少年", "到期", "过期", "有效期", "啥时候", "何时"),
-    "cost": ("钱", "多少钱", "收费", "费用", "免费", "交费", "缴费", "花费", "付费", "票"),
-    "where": ("哪里", "去哪", "哪儿", "在哪", "哪个部门", "找谁", "向谁", "哪查", "何处", "什么地方", "哪个单位"),
-    "material": ("材料", "证件", "带什么", "准备什么", "提供什么", "手续", "证明", "资料"),
-    "who": ("谁", "哪些人", "什么人", "条件", "什么样的", "资格", "符合", "够不够", "算不算"),
-    "amount": ("多少", "标准", "金额", "几成", "比例"),
-    "how": ("怎么", "如何", "怎样", "流程", "程序", "步骤", "咋"),
-    "can": ("能不能", "可以", "可不可以", "能否", "允许", "合法", "行吗", "行不行", "让不让", "能拦", "干涉", "强制"),
-    "report": ("举报", "投诉", "不服", "告", "违规", "违法", "复议", "诉讼"),
-}
 WEIGHT_NAMES = ("cover", "back", "chars", "union", "answer", "answer_chars", "sem", "intent")
-
-
-def intents_of(text: str) -> frozenset:
-    return frozenset(k for k, cues in INTENTS.items() if any(c in text for c in cues))
 
 
 def _bigrams(text: str) -> frozenset:

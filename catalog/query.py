@@ -141,3 +141,23 @@ def plan(query: str, synonyms: Synonyms, vocab: Vocabulary, *, correct: bool = F
             g.required = False  # a 文号 query is matched by its number first
     return Plan(query=query, groups=groups, docnum_keys=keys,
                 interpreted=" ".join(shown) if changed else None)
+
+
+# What a question asks, by its cue words: Q&A weighs an answer that speaks to it (catalog.qa), and
+# passage retrieval gives the cues no topic weight (catalog.retrieve).
+INTENTS = {
+    "time": ("多久", "多长时间", "几天", "多少天", "期限", "时限", "什么时候", "几个工作日", "多少日", "几年",
+             "多少年", "到期", "过期", "有效期", "啥时候", "何时"),
+    "cost": ("钱", "多少钱", "收费", "费用", "免费", "交费", "缴费", "花费", "付费", "票"),
+    "where": ("哪里", "去哪", "哪儿", "在哪", "哪个部门", "找谁", "向谁", "哪查", "何处", "什么地方", "哪个单位"),
+    "material": ("材料", "证件", "带什么", "准备什么", "提供什么", "手续", "证明", "资料"),
+    "who": ("谁", "哪些人", "什么人", "条件", "什么样的", "资格", "符合", "够不够", "算不算"),
+    "amount": ("多少", "标准", "金额", "几成", "比例"),
+    "how": ("怎么", "如何", "怎样", "流程", "程序", "步骤", "咋"),
+    "can": ("能不能", "可以", "可不可以", "能否", "允许", "合法", "行吗", "行不行", "让不让", "能拦", "干涉", "强制"),
+    "report": ("举报", "投诉", "不服", "告", "违规", "违法", "复议", "诉讼"),
+}
+
+
+def intents_of(text: str) -> frozenset:
+    return frozenset(k for k, cues in INTENTS.items() if any(c in text for c in cues))

@@ -66,6 +66,7 @@ SPECS: dict[str, dict[str, tuple[str, bool]]] = {
 
 _ENUMS = {"kind": KINDS, "status": STATUSES, "type": RECORD_TYPES}
 
+# what each record type is called on every screen, report and message (one place)
 LABELS = {"domain": "领域", "item": "目录事项", "document": "文件", "faq": "问答"}
 
 

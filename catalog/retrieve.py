@@ -79,7 +79,7 @@ def _weights(catalog: "Catalog", plan: "Plan") -> list[float]:
     """Per word group: its rarity across the catalogue's documents (vocab frequencies)."""
     n = max(1, catalog.store.counts()["documents"])
     out = []
-    from catalog.qa import INTENTS
+    from catalog.query import INTENTS
 
     cues = {c for words in INTENTS.values() for c in words}
     for g in plan.groups:

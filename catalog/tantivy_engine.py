@@ -8,8 +8,6 @@ previous generation's segments through hard links instead of copying them.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from tantivy import Occur, Query
 
 from catalog import docnum
 from catalog.analysis import index_text, is_cjk, parts_of
+from catalog.datadir import link_tree
 from catalog.index import FACET_FIELDS, DOCNUM_BOOST, Progress, RawHits, _year
 from catalog.model import Document
 from catalog.query import Group
@@ -61,17 +60,6 @@ def _tdoc(doc: Document, faq_text: dict[str, str]) -> TDoc:
     if doc.issuer:
         fields["issuer_name"] = doc.issuer
     return TDoc(**{k: v for k, v in fields.items() if v not in ("", [], None)})
-
-
-def link_tree(old: Path, new: Path) -> None:
-    """``new`` holds the same files as ``old``, hard-linked where the file system allows."""
-    new.mkdir(parents=True)
-    for entry in old.iterdir():
-        if entry.is_file():
-            try:
-                os.link(entry, new / entry.name)
-            except OSError:
-                shutil.copy2(entry, new / entry.name)
 
 
 class TantivyEngine:

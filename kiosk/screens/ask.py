@@ -41,7 +41,7 @@ class AskScreen(Screen):
         self.question = ""
         self.domain: str | None = None
         self.requests = tasks.Latest(self)
-        self._popular: dict[str, list] | None = None
+        self._popular = None  # catalog.views.PopularQuestions of the live catalogue, once read
         self.feedback_given = False
 
     # popular questions --------------------------------------------------------------------
@@ -51,20 +51,16 @@ class AskScreen(Screen):
         cat = self.catalog
 
         def fetch(_p):
-            if self._popular is None:
-                by_domain: dict[str, list] = {}
-                for f in cat.store.faqs():
-                    for d in f.domains[:1]:
-                        by_domain.setdefault(d, []).append(f)
-                return by_domain
-            return self._popular
+            from catalog import views
 
-        def done(by_domain):
-            self._popular = by_domain
-            order = [d for d in self.win.domain_names if d in by_domain]
+            # `python -m catalog show questions`; read once per catalogue
+            return self._popular if self._popular is not None else views.popular_questions(cat)
+
+        def done(page):
+            self._popular = page
+            by_domain, order = page.by_domain, page.order
             # first shown: the domain with the most questions (社会救助 in the demo), then as chosen
-            busiest = max(order, key=lambda d: len(by_domain[d]), default=None)
-            self.domain = domain if domain in by_domain else busiest
+            self.domain = domain if domain in by_domain else page.busiest
             clear_layout(self.column)
             self.column.addWidget(label("常见问题：先点一个领域，再点您想问的问题", "heading"))
             chips = [button(self.win.domain_names.get(d, d), lambda _c=False, d=d: self.show_popular(d), "chip")
@@ -86,9 +82,11 @@ class AskScreen(Screen):
         cat, usage = self.catalog, self.win.usage
 
         def fetch(_p):
-            result = cat.ask(question)
-            usage.record_question(question, result.status)  # never raises (catalog.usage)
-            return (result, *_details(cat, result))
+            from catalog import views
+
+            page = views.answer(cat, question)  # `python -m catalog ask` plus what the card shows
+            usage.record_question(question, page.result.status)  # never raises (catalog.usage)
+            return page.result, page.documents, page.cites
 
         self.requests.run(fetch, self._fill)
 
@@ -98,15 +96,10 @@ class AskScreen(Screen):
         cat = self.catalog
 
         def fetch(_p):
-            from catalog.model import AskAnswer, AskResult
+            from catalog import views
 
-            f = cat.store.faq(faq_id)
-            if f is None:
-                return None, {}, []
-            result = AskResult(question=question or f.question, took_ms=0.0, status="answered",
-                               answers=[AskAnswer(f.id, f.question, f.answer, 1.0, list(f.documents))],
-                               related_documents=[], confidence=1.0)
-            return (result, *_details(cat, result))
+            page = views.answer_of(cat, faq_id, question)  # `python -m catalog show faq ID`
+            return (None, {}, []) if page is None else (page.result, page.documents, page.cites)
 
         self.requests.run(fetch, self._fill)
 
@@ -244,14 +237,3 @@ class AskScreen(Screen):
         self.result, self.question, self.domain = None, "", None
         self.search.reset()
         clear_layout(self.column)
-
-
-def _details(cat, result) -> tuple[dict, list[dict]]:
-    """What an answer card shows besides the answer, read on the worker: the cited documents'
-    titles, and the passages the first answer quotes (its 政策依据)."""
-    meta = cat.store.document_meta(sorted({d for a in result.answers for d in a.documents}))
-    cites: list[dict] = []
-    if result.status == "answered" and result.answers:
-        f = cat.store.faq(result.answers[0].faq_id)
-        cites = (f.extra.get("cites") if f else None) or []
-    return meta, cites

@@ -65,11 +65,10 @@ class DocumentScreen(Screen):
         cat = self.catalog
 
         def fetch(_p):
-            doc = cat.store.document(doc_id)
-            if doc is None:
-                return None
-            names = {d.id: d.name for d in cat.store.domains()}
-            return doc, names, cat.store.interpretations_of(doc_id), cat.store.faqs_citing(doc_id)
+            from catalog import views
+
+            page = views.document(cat, doc_id)  # `python -m catalog show document ID`
+            return None if page is None else (page.document, page.domain_names, page.interpretations, page.faqs)
 
         self.requests.run(fetch, self._fill)
 

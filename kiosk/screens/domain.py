@@ -35,10 +35,10 @@ class DomainScreen(Screen):
         cat = self.catalog
 
         def fetch(_p):
-            d = cat.store.domain(domain_id)
-            items = cat.store.items(domain_id)
-            item_docs = {it.id: cat.store.documents_for_item(it.id) for it in items}
-            return d, items, item_docs, cat.store.documents_for_domain(domain_id)
+            from catalog import views
+
+            page = views.domain(cat, domain_id)  # `python -m catalog show domain ID`
+            return (page.domain, page.items, page.item_documents, page.documents) if page else (None, [], {}, [])
 
         self.requests.run(fetch, self._fill)
 

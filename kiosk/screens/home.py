@@ -44,17 +44,10 @@ class HomeScreen(Screen):
         cat = self.catalog
 
         def fetch(_p):
-            domains = cat.store.domains()
-            counts = {d.id: len(cat.store.documents_for_domain(d.id)) for d in domains}
-            faqs = cat.store.faqs()
-            # one question per domain first, so the list covers many needs
-            seen, picked = set(), []
-            for f in faqs:
-                key = f.domains[0] if f.domains else ""
-                if key not in seen:
-                    seen.add(key)
-                    picked.append(f)
-            return domains, counts, picked[:6], cat.store.latest_documents(6)
+            from catalog import views
+
+            page = views.home(cat)  # what `python -m catalog show home` prints
+            return page.domains, page.documents_per_domain, page.questions, page.latest
 
         tasks.run(fetch, self._fill, owner=self)
 

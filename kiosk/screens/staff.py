@@ -177,11 +177,13 @@ class StaffScreen(Screen):
         from kiosk.printing import usb_folders
 
         extra = self.stick_dirs()
+        # a forced look survives the timer's poll that supersedes it (kiosk.tasks.Latest)
+        self._scan_forced = getattr(self, "_scan_forced", False) or force
         # a dying stick can make even a directory listing hang: never on the GUI thread
-        self.stick_reads.run(lambda _p: usb_folders(extra), lambda sticks: self._sticks_seen(sticks, force),
-                             quiet=True)
+        self.stick_reads.run(lambda _p: usb_folders(extra), self._sticks_seen, quiet=True)
 
-    def _sticks_seen(self, sticks: list[Path], force: bool) -> None:
+    def _sticks_seen(self, sticks: list[Path]) -> None:
+        force, self._scan_forced = self._scan_forced, False
         if not force and sticks == self._sticks:
             return
         self._sticks = sticks
@@ -292,7 +294,7 @@ class StaffScreen(Screen):
         self.report = report
         self.win.show_apply_progress(False)
         self.progress_label.setText("")
-        names = {"document": "文件", "faq": "问答", "item": "目录事项", "domain": "领域"}
+        from catalog.records import LABELS as names
         lines = [f"导入完成：现在是第 {report.sequence} 版"
                  + (f"（原第 {report.previous_sequence} 版）" if report.previous_sequence else "") + "。"]
         for rtype in ("document", "faq", "item", "domain"):

@@ -496,3 +496,21 @@ def test_the_staff_screen_reads_no_database_key_folder_or_stick_on_the_gui_threa
     qtbot.mouseClick(staff.export_btn, Qt.LeftButton)
     qtbot.waitUntil(lambda: "已导出" in staff.export_msg.text(), timeout=10000)
     assert on_gui == []
+
+
+def test_a_forced_look_at_the_stick_survives_the_poll_that_supersedes_it(qtbot, setup, monkeypatch):
+    """After an import the screen looks again (force); the two-second poll, asked right after,
+    superseded that look and, finding the same stick, skipped it: the demo-key warning stayed."""
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    enter(qtbot, win)
+    staff = win.staff_screen
+    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    tasks.wait_idle()
+    qtbot.wait(50)
+    looked = []
+    monkeypatch.setattr(staff, "_show_current", lambda: looked.append(1))
+    staff.scan_usb(force=True)
+    staff.scan_usb()  # the timer's poll, before the forced look came back
+    tasks.wait_idle()
+    qtbot.waitUntil(lambda: bool(looked), timeout=5000)

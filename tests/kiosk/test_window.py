@@ -364,3 +364,16 @@ def test_after_an_update_the_old_catalogue_is_closed_and_every_screen_serves_the
     except sqlite3.ProgrammingError:
         pass
     assert any("城乡低保每年什么时候复核" in t for t in shown()), shown()
+
+
+def test_the_home_screen_shows_the_page_the_core_composes(qtbot, data):
+    """What `python -m catalog show home` prints is what the screen lays out (catalog.views)."""
+    from catalog import views
+
+    win = make_window(qtbot, data)
+    page = views.home(win.catalog)
+    shown = [b.text().replace("\n", "") for b in win.home.findChildren(QPushButton) if b.isVisible()]
+    assert page.questions and page.latest
+    for text in [f.question for f in page.questions] + [m["title"] for m in page.latest]:
+        assert any(text in t for t in shown), (text, shown)
+    assert len(win.home.tiles) == len([d for d in page.domains if d.pilot])
