@@ -392,6 +392,7 @@ class MainWindow(QMainWindow):
         self._sheet = stylesheet(self.theme)
         self.ensure_styled(self.header_bar)
         self.ensure_styled(self.progress)
+        self.ensure_styled(self.alert)
         QTimer.singleShot(0, self._style_visible)
         QTimer.singleShot(HIDDEN_STYLE_GAP_MS, self._style_next_hidden)
 
@@ -400,11 +401,11 @@ class MainWindow(QMainWindow):
             self.ensure_styled(w)
 
     def _parts(self) -> list[QWidget]:
-        return [self.header_bar, self.progress, *self.screens.values(),
+        return [self.header_bar, self.progress, self.alert, *self.screens.values(),
                 self.countdown, self.pin]
 
     def _visible_parts(self) -> list[QWidget]:
-        return [self.header_bar, self.progress, self.stack.currentWidget(),
+        return [self.header_bar, self.progress, self.alert, self.stack.currentWidget(),
                 *(o for o in (self.countdown, self.pin) if o.isVisible())]
 
     def ensure_styled(self, part: QWidget) -> None:

@@ -39,6 +39,7 @@ def test_the_newest_request_wins_and_drop_supersedes_all(qtbot):
 def test_an_unhandled_failure_is_said_on_the_screen_and_a_reset_clears_it(qtbot, data):
     win = make_window(qtbot, data)
     assert not win.alert.isVisible()
+    assert "QLabel#alert" in win.alert.styleSheet(), "styled with the rest (it showed as small plain text)"
     tasks.run(lambda _p: 1 / 0, owner=win)
     settle(qtbot)
     qtbot.waitUntil(win.alert.isVisible, timeout=5000)
