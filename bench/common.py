@@ -98,7 +98,7 @@ def demo_data_dir(data_dir: str | Path | None = None):
     if data_dir:
         yield Path(data_dir)
         return
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
 
     with tempfile.TemporaryDirectory() as tmp:
         dd = Path(tmp) / "data"
@@ -112,7 +112,7 @@ def kiosk_window(stack: contextlib.ExitStack, data_dir: str | Path | None = None
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
     from kiosk.fonts import install_fonts
     from kiosk.settings import Settings
     from kiosk.window import MainWindow

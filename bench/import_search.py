@@ -39,7 +39,7 @@ BATCH_TARGET = {"queries": 1000, "seconds": 60}
 # workers (run in a subprocess: ``import_search.py --worker import|query ...``)
 
 def worker_import(args) -> dict:
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
 
     trust = [Path(args.trust)] if args.trust else []
     prof = None
@@ -149,7 +149,7 @@ def one_run(package: Path, *, trust: Path | None, allow_unsigned: bool, queries:
         log(f"  import {package.name} …")
         imp = _spawn(extra)
         log(f"  imported in {imp['import_s']} s")
-        from catalog.datadir import DataDir
+        from catalog.packaging.datadir import DataDir
 
         gen = DataDir(data_dir).current_generation()
         sizes = {"index_mb": mb(tree_bytes(gen / "index")), "db_mb": mb(tree_bytes(gen / "catalog.db")),

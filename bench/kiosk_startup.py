@@ -36,7 +36,7 @@ def worker(data_dir: str, launched: float, demo: bool = False) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
     from kiosk.fonts import install_fonts
     from kiosk.settings import load
     from kiosk.window import MainWindow

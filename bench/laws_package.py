@@ -126,12 +126,12 @@ def synthetic_vector_cache(source: Path, cache_path: Path) -> int:
     """A publisher vector cache holding a random unit vector (seeded by its key) for every passage
     and FAQ text of ``source``: for timing only. Embedding the 147,836 passages of the laws
     corpus takes 3–4 hours on 2 cores, and what is timed does not depend on the values: dense
-    search is an exact matrix product over every row (catalog.vectors.DenseIndex), and the
+    search is an exact matrix product over every row (catalog.answers.vectors.DenseIndex), and the
     import stores and loads the rows whatever they hold. Quality is measured on real vectors
     (bench/devsets.py, bench/relevance.py, bench/qa.py), never on these. Returns the rows."""
     import numpy as np
 
-    from catalog import semantic, vectors
+    from catalog.answers import semantic, vectors
 
     contents = {name: (source / name).read_bytes() for name in ("documents.jsonl", "faqs.jsonl")
                 if (source / name).exists()}
@@ -157,7 +157,7 @@ def pack_source(source: Path, out_zip: Path, counts: dict, started: float, *,
     is set) so the zip is byte-for-byte reproducible; returns the build summary. Without vectors
     (147k passages would take hours to embed), or with random ones for timing
     (``synthetic_vectors``, see ``synthetic_vector_cache``)."""
-    from catalog.packages import pack
+    from catalog.packaging.packages import pack
 
     pinned = "SOURCE_DATE_EPOCH" not in os.environ
     if pinned:

@@ -49,7 +49,7 @@ def mask(text: str) -> str:
 
 
 def _mask_tagged_names(text: str) -> str:
-    from catalog.analysis import jieba_module
+    from catalog.search.analysis import jieba_module
 
     jieba_module()
     import jieba.posseg as pseg

@@ -87,7 +87,7 @@ def score_runs(inscope, oos, outcomes_in, outcomes_oos) -> dict:
 # baseline ------------------------------------------------------------------------------------
 class BM25:
     def __init__(self, faqs, k1=1.2, b=0.75):
-        from catalog.analysis import query_tokens
+        from catalog.search.analysis import query_tokens
 
         self.tok = query_tokens
         self.ids = [f.id for f in faqs]
@@ -154,7 +154,7 @@ def devset_fit_sets(semantic: bool, work: Path, shared: Path) -> list[FitSet]:
     """The fit halves of the FAQ sets in ``shared/devsets`` (their report halves never enter)."""
     from bench import devsets
     from catalog.catalogue import Catalog
-    from catalog.qa import FaqMatcher
+    from catalog.answers.qa import FaqMatcher
 
     out = []
     for name in devsets.SETS:
@@ -178,7 +178,7 @@ def fit(sets: list[FitSet], semantic: bool, max_wrong: float = 0.01, weights: bo
     reject so that at least 90% of each set's out-of-scope questions are turned away, and among
     those the pair answering most questions right and turning away the fewest in-scope ones, on
     the sets' mean."""
-    from catalog.qa import WEIGHT_NAMES, Profile
+    from catalog.answers.qa import WEIGHT_NAMES, Profile
 
     name = "semantic" if semantic else "lexical"
     for fs in sets:
@@ -312,7 +312,7 @@ def main() -> int:
     stack = contextlib.ExitStack()
     cat = Catalog.open(stack.enter_context(demo_data_dir(args.data_dir)))
     if args.fit:
-        from catalog.qa import FaqMatcher
+        from catalog.answers.qa import FaqMatcher
 
         dev_in, dev_oos = load("dev")
         sets = [FitSet("bench-qa-dev", FaqMatcher(cat, semantic=not args.lexical), dev_in, dev_oos)]
@@ -330,7 +330,7 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    from catalog.qa import FaqMatcher
+    from catalog.answers.qa import FaqMatcher
 
     inscope, oos = load(args.split)
     result = {"benchmark": "qa", "when": now_iso(), "machine": machine(), "split": args.split,

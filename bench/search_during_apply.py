@@ -6,7 +6,7 @@ thread runs the benchmark queries against the live (old) catalogue without pause
 applying, each on its own copy of the same demo data folder, in the same run:
 
 - ``child``: what the staff screen does now: ``python -m catalog import`` in a child process at
-  a lower priority, watched from a thread (catalog/background.py);
+  a lower priority, watched from a thread (catalog/packaging/background.py);
 - ``thread``: the baseline: ``import_package`` on a thread of the searching process.
 
 Reports per mode the apply time and query latency before and during the apply (p50/p95/max),
@@ -61,10 +61,10 @@ def main() -> int:
 
 def run_mode(mode: str, dd: Path, laws: Path) -> dict:
     from bench.common import latency_summary, load_queries
-    from catalog.background import import_in_child
+    from catalog.packaging.background import import_in_child
     from catalog.catalogue import Catalog
-    from catalog.datadir import DataDir
-    from catalog.packages import import_package
+    from catalog.packaging.datadir import DataDir
+    from catalog.packaging.packages import import_package
 
     queries = load_queries()
     cat = Catalog.open(dd)

@@ -7,7 +7,7 @@ on the article corpus of bench/speed_corpus.py (default 50,000 documents).
                           [--import-timeout 1800] [--work DIR] [--keep] [--out FILE]
 
 Systems:
-  catalog-<engine>  ``catalog.packages.import_package`` of the unsigned corpus package into a fresh data
+  catalog-<engine>  ``catalog.packaging.packages.import_package`` of the unsigned corpus package into a fresh data
                     folder (allow_unsigned) with CATALOG_ENGINE=<engine> in the environment, then
                     ``Catalog.open`` + ``Catalog.search(q, limit=10)``; ``Catalog.suggest(prefix, limit=8)``
                     too when it exists (prefixes: the first 1, 2 and 3 characters of every query,
@@ -168,7 +168,7 @@ class Sampler:
 
 def worker_import(args) -> dict:
     t0 = time.perf_counter()
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
 
     sampler = Sampler(args.profile_out).start() if args.profile_out else None
     stages: dict[str, float] = {}
@@ -434,6 +434,9 @@ def snapshot_code(work: Path) -> dict:
     code = work / "code"
     shutil.rmtree(code, ignore_errors=True)
     shutil.copytree(REPO / "catalog", code / "catalog", ignore=shutil.ignore_patterns("__pycache__"))
+    # what catalog reads beside itself (settings.RESOURCES: the built-in synonyms, the fonts); the
+    # snapshot used to run without them, so its searches knew fewer everyday words
+    (code / "resources").symlink_to(REPO / "resources", target_is_directory=True)
     sys.path.insert(0, str(code))
     _WORKER_ENV["SPEED_CODE"] = str(code)
     return code_info(snapshot=True)
@@ -475,7 +478,7 @@ def _read_json(path: Path):
 
 
 def generation_sizes(data_dir: Path) -> dict:
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
 
     gen = DataDir(data_dir).current_generation()
     db = sum(p.stat().st_size for p in gen.glob("catalog.db*") if p.is_file())

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from catalog.analysis import add_user_words
-from catalog.datadir import DataDir
+from catalog.search.analysis import add_user_words
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError, IndexDamaged, NoCatalogue
-from catalog.engines import configured, engine_class, index_failure, open_index
+from catalog.search.engines import configured, engine_class, index_failure, open_index
 from catalog.model import Status
 from catalog.store import OldSchema, Store
 
@@ -49,7 +49,7 @@ class Catalog:
             store = Store.open_readonly(gen / "catalog.db")
         except OldSchema:
             # written by an older version of this software: rebuild it, atomically, then open
-            from catalog.packages import upgrade
+            from catalog.packaging.packages import upgrade
 
             upgrade(data_dir)
             return cls.open(data_dir)
@@ -68,7 +68,7 @@ class Catalog:
     @property
     def synonyms(self):
         if self._synonyms is None:
-            from catalog.synonyms import Synonyms
+            from catalog.search.synonyms import Synonyms
 
             self._synonyms = Synonyms.for_catalogue(self.store.terms())
         return self._synonyms
@@ -76,7 +76,7 @@ class Catalog:
     @property
     def vocabulary(self):
         if self._vocab is None:
-            from catalog.vocab import Vocabulary
+            from catalog.search.vocab import Vocabulary
 
             syn = self.synonyms
 
@@ -113,15 +113,15 @@ class Catalog:
             return []
 
     def plan(self, query: str, *, correct: bool = False):
-        """How ``query`` will be searched (see catalog.query); read as far as ``bounded`` reads."""
-        from catalog.query import bounded, plan
+        """How ``query`` will be searched (see catalog.search.query); read as far as ``bounded`` reads."""
+        from catalog.search.query import bounded, plan
 
         return plan(bounded(query)[0], self.synonyms, self.vocabulary, correct=correct)
 
     def suggest(self, prefix: str, limit: int = 8):
         """Completions for what has been typed so far: titles, questions, domains, terms."""
-        from catalog.query import bounded
-        from catalog.suggest import suggest
+        from catalog.search.query import bounded
+        from catalog.search.suggest import suggest
 
         return suggest(self.store, bounded(prefix)[0], limit)
 
@@ -142,15 +142,15 @@ class Catalog:
     def faq_matcher(self):
         """The FAQ base ready for questions (built on first use)."""
         if self._faq_matcher is None:
-            from catalog.qa import FaqMatcher
+            from catalog.answers.qa import FaqMatcher
 
             self._faq_matcher = FaqMatcher(self)
         return self._faq_matcher
 
     def ask(self, question: str, limit: int = 3):
-        """Answer a citizen's question from the FAQ base (see catalog.qa); a question is read up
-        to settings.MAX_QUERY_CHARS characters (catalog.query.bounded)."""
-        from catalog.query import bounded
+        """Answer a citizen's question from the FAQ base (see catalog.answers.qa); a question is read up
+        to settings.MAX_QUERY_CHARS characters (catalog.search.query.bounded)."""
+        from catalog.search.query import bounded
 
         question, cut = bounded(question)
         result = self.faq_matcher().ask(question, limit)
@@ -168,14 +168,14 @@ class Catalog:
         return self._passage_engine
 
     def dense(self):
-        """The passage vectors this kiosk has for this catalogue (catalog.vectors.DenseIndex), or
+        """The passage vectors this kiosk has for this catalogue (catalog.answers.vectors.DenseIndex), or
         None: no sentence model here, or no vector yet. Loaded on first use."""
-        from catalog import semantic
+        from catalog.answers import semantic
 
         if not self._dense_loaded:
             self._dense_loaded = True
             if semantic.available():
-                from catalog.vectors import cache_for, load_index
+                from catalog.answers.vectors import cache_for, load_index
 
                 try:
                     cache = cache_for(self.data_dir)
@@ -207,7 +207,7 @@ class Catalog:
 
     def vector_status(self) -> dict:
         """{"model": the model id when every passage has its vector (else null), "done", "total"}."""
-        from catalog import semantic
+        from catalog.answers import semantic
 
         total = self.store.db.execute("select count(*) from passages").fetchone()[0]
         dense = self.dense()
@@ -238,9 +238,9 @@ class Catalog:
         self.close()
 
     def search(self, query: str, **kwargs):
-        """See catalog.search; a query is read up to settings.MAX_QUERY_CHARS characters."""
-        from catalog.query import bounded
-        from catalog.search import search
+        """See catalog.search.documents; a query is read up to settings.MAX_QUERY_CHARS characters."""
+        from catalog.search.query import bounded
+        from catalog.search.documents import search
 
         query, cut = bounded(query)
         result = search(self, query, **kwargs)
@@ -279,7 +279,7 @@ class _Guarded:
 def status(data_dir: DataDir | Path | str) -> Status:
     """Which catalogue the kiosk serves (all zeros and nulls for an empty data folder)."""
     data_dir = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
-    from catalog.trust import keys
+    from catalog.packaging.trust import keys
 
     ptr = data_dir.pointer()
     trusted = [k.to_json() for k in keys(data_dir).values()]
@@ -312,8 +312,8 @@ def status(data_dir: DataDir | Path | str) -> Status:
 
 
 def _vector_progress(data_dir: DataDir, store: Store) -> tuple[str | None, int, int]:
-    from catalog import semantic
-    from catalog.vectors import cache_for, progress_of
+    from catalog.answers import semantic
+    from catalog.answers.vectors import cache_for, progress_of
 
     if "passages" not in store.db.table_names():
         return None, 0, 0

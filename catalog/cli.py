@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from catalog import settings
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError
 
 log = logging.getLogger("catalog")
@@ -47,7 +47,7 @@ def _setup_logging(data_dir: DataDir | None) -> None:
 def _progress_printer(args):
     """Progress of a long command: JSON lines on stderr with ``--progress`` (what the kiosk reads),
     else the stage names for a person (none with ``--json``)."""
-    from catalog.packages import STAGES
+    from catalog.packaging.packages import STAGES
 
     last = [None]
 
@@ -68,7 +68,7 @@ def _progress_printer(args):
 
 
 def cmd_import(args, data_dir: DataDir) -> int:
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
 
     progress = _progress_printer(args)
     confirm = {name for name, flag in (("change_publisher", args.change_publisher),
@@ -86,7 +86,7 @@ def cmd_import(args, data_dir: DataDir) -> int:
         print(f"本机目录已从“{report.replaced_publisher}”改为“{report.publisher}”（已记入导入历史）。")
     if report.demo_key_retired:
         print("演示公钥已自动停用：本机不再接受演示签名的更新包。")
-    from catalog.records import LABELS as labels
+    from catalog.packaging.records import LABELS as labels
     for rtype, ch in report.changes.items():
         print(f"  {labels[rtype]}：新增 {len(ch.added)}，修改 {len(ch.changed)}，删除 {len(ch.removed)}")
     return 0
@@ -125,7 +125,7 @@ def _print_keys(keys: list[dict]) -> None:
 
 
 def cmd_trust(args, data_dir: DataDir) -> int:
-    from catalog import trust
+    from catalog.packaging import trust
 
     if args.action in ("add", "remove") and not args.key:
         print("请给出公钥文件（add）或公钥指纹（remove）。", file=sys.stderr)
@@ -164,7 +164,7 @@ def cmd_trust(args, data_dir: DataDir) -> int:
 
 
 def cmd_rollback(args, data_dir: DataDir) -> int:
-    from catalog.packages import rollback
+    from catalog.packaging.packages import rollback
 
     r = rollback(data_dir)
     if args.json:
@@ -175,7 +175,7 @@ def cmd_rollback(args, data_dir: DataDir) -> int:
 
 
 def cmd_repair(args, data_dir: DataDir) -> int:
-    from catalog.packages import repair
+    from catalog.packaging.packages import repair
 
     r = repair(data_dir, _progress_printer(args), force=args.force)
     if args.json:
@@ -202,7 +202,7 @@ def cmd_show(args, data_dir: DataDir) -> int:
                 raise CatalogError(f"请给出编号，例如：show {args.page} 编号。")
             page = {"document": views.document, "domain": views.domain, "faq": views.answer_of}[args.page](cat, args.id)
             if page is None:
-                from catalog.records import LABELS
+                from catalog.packaging.records import LABELS
 
                 what = LABELS[args.page]
                 raise CatalogError(f"本机目录中没有编号为 {args.id} 的{what}。")
@@ -242,7 +242,7 @@ def _page_text(kind: str, page) -> str:
 
 def cmd_inspect(args, data_dir: DataDir) -> int:
     """What the staff screen says of a package, without importing it."""
-    from catalog.sync import describe, inspect_package
+    from catalog.packaging.sync import describe, inspect_package
 
     info = inspect_package(data_dir, Path(args.package))
     if args.json:
@@ -397,7 +397,7 @@ def cmd_export_usage(args, data_dir: DataDir) -> int:
 
 
 def cmd_keygen(args, data_dir) -> int:
-    from catalog.signing import fingerprint_file, keygen
+    from catalog.packaging.signing import fingerprint_file, keygen
 
     key, pub = keygen(args.prefix)
     fp = fingerprint_file(pub)
@@ -410,7 +410,7 @@ def cmd_keygen(args, data_dir) -> int:
 
 
 def cmd_fingerprint(args, data_dir) -> int:
-    from catalog.signing import fingerprint_file
+    from catalog.packaging.signing import fingerprint_file
 
     fp = fingerprint_file(Path(args.pubkey))
     _print_json({"fingerprint": fp}) if args.json else print(fp)
@@ -418,7 +418,7 @@ def cmd_fingerprint(args, data_dir) -> int:
 
 
 def cmd_embed(args, data_dir) -> int:
-    from catalog import semantic, vectors
+    from catalog.answers import semantic, vectors
     from catalog.catalogue import Catalog
 
     if not semantic.available():
@@ -439,7 +439,7 @@ def cmd_embed(args, data_dir) -> int:
 
 
 def cmd_pack(args, data_dir) -> int:
-    from catalog.packages import pack
+    from catalog.packaging.packages import pack
 
     if args.key is None and not args.unsigned:
         print("请用 --key 给出私钥文件（或用 --unsigned 制作测试用的未签名包）。", file=sys.stderr)

@@ -41,7 +41,7 @@ class DamagedCatalogue(CatalogError):
 
 class IndexDamaged(DamagedCatalogue):
     """The catalogue's data (catalog.db) reads, but a search index built from it is missing,
-    unreadable or does not match it. ``catalog.packages.repair`` rebuilds it from the data; the
+    unreadable or does not match it. ``catalog.packaging.packages.repair`` rebuilds it from the data; the
     kiosk does so by itself when it starts."""
 
 

@@ -39,13 +39,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
 
+from catalog import settings
 from catalog.errors import CatalogError
 
 __all__ = ["ExtractError", "ExtractResult", "paragraphs", "parse_ranges", "break_lines", "extract",
            "extract_document", "extract_faq", "extract_item", "omission_mark", "FONT_FILE",
            "font_covers", "DISCLAIMER", "CURRENT"]
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT_FILE = settings.RESOURCES / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WQYMicroHei"
 REPLACEMENT = "\u25a1"  # □: printed in place of a character the font lacks
 DISCLAIMER = "本摘录仅供参考，以正式文本为准"

@@ -327,7 +327,7 @@ def _house_spans(text: str, taken: list) -> list[tuple[int, int, str]]:
 
 # the dictionary ------------------------------------------------------------------------------
 def _jieba():
-    from catalog.analysis import jieba_module
+    from catalog.search.analysis import jieba_module
 
     jieba = jieba_module()
     import jieba.posseg as pseg
@@ -351,14 +351,14 @@ def _tag(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _builtin_words() -> frozenset[str]:
-    from catalog.synonyms import builtin_groups
+    from catalog.search.synonyms import builtin_groups
 
     return frozenset(w for g in builtin_groups() for w in g) | frozenset(_BENEFITS) | frozenset(_HONORIFICS)
 
 
 def _known_word(word: str) -> bool:
     """A word of the built-in dictionary, the benefit and honorific words, or the catalogue's own."""
-    from catalog.analysis import _user_words
+    from catalog.search.analysis import _user_words
 
     return word in _builtin_words() or word in _user_words
 
@@ -500,7 +500,7 @@ def _name_after_cue(text: str, i: int, strong: bool) -> tuple[int, int] | None:
 # pinyin names --------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _surname_pinyin() -> frozenset[str]:
-    from catalog.pinyin import char_readings
+    from catalog.search.pinyin import char_readings
 
     out = set()
     for ch in SURNAMES:
@@ -514,7 +514,7 @@ _word_pinyin_cache: dict[str, tuple[int, frozenset[str]]] = {}
 
 
 def _words_pinyin(words) -> frozenset[str]:
-    from catalog.pinyin import syllables
+    from catalog.search.pinyin import syllables
 
     return frozenset(p for p in ("".join(syllables(w)) for w in words if _CJK_RUN.fullmatch(w)) if len(p) >= 4)
 
@@ -522,7 +522,7 @@ def _words_pinyin(words) -> frozenset[str]:
 def _word_pinyin() -> frozenset[str]:
     """The pinyin of the built-in dictionary's words and the open catalogue's (dibao, yiliao,
     baoxian): what a pinyin search for a policy is made of, not a name."""
-    from catalog.analysis import _user_words
+    from catalog.search.analysis import _user_words
 
     cached = _word_pinyin_cache.get("words")
     if cached is None or cached[0] != len(_user_words):  # the catalogue's words only ever grow
@@ -544,7 +544,7 @@ def _pinyin_words(letters: str) -> bool:
 def _pinyin_name(words: list[str]) -> bool:
     """zhangsan, zhang san, ouyang nana: 2-4 syllables, the first a surname's; not the pinyin of
     a policy word (dibao, yiliao baoxian)."""
-    from catalog.pinyin import split_pinyin_all
+    from catalog.search.pinyin import split_pinyin_all
 
     if _pinyin_words("".join(words).lower()):
         return False

@@ -1,6 +1,9 @@
 """Constants a person may want to change, in one place."""
 
+from pathlib import Path
+
 APP_NAME = "gov-disclosure-kiosk"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"  # fonts, the built-in terms, the demo
 
 # Package format
 PACKAGE_FORMAT = "gov-disclosure-catalogue"
@@ -30,9 +33,9 @@ SNIPPET_CHARS = 90            # characters of context in a snippet
 SNIPPET_MAX_SCAN = 200_000    # never scan more than this many characters of a body for a snippet
 RERANK_DEPTH = 60             # hits re-ranked by validity status
 # A query of at least this many Chinese characters is read as a question in words: hybrid passage
-# retrieval (catalog.retrieve); shorter ones, 文号 and pinyin go to the document index.
+# retrieval (catalog.answers.retrieve); shorter ones, 文号 and pinyin go to the document index.
 QUESTION_MIN_CHARS = 8
-# A passage is offered as 相关规定 (catalog.retrieve.fits) when it holds this share of the
+# A passage is offered as 相关规定 (catalog.answers.retrieve.fits) when it holds this share of the
 # question's word weight, or when its cosine with the question reaches PASSAGE_MIN_COSINE.
 PASSAGE_MIN_COVER = 0.55
 PASSAGE_MIN_COSINE = 0.89  # fit halves: off-topic (LCQMC) p95 0.868, bench/qa out-of-scope p90 0.886, in-scope median 0.894
@@ -44,7 +47,7 @@ STATUS_WEIGHT = {"现行有效": 1.0, "已修改": 0.6, "失效": 0.4, "废止":
 # overrides). See README "Search engines" for the measurements behind the default.
 DEFAULT_ENGINE = "tantivy"
 
-# Policy Q&A (catalog/qa.py): a profile with sentence vectors and one without, each fitted on
+# Policy Q&A (catalog/answers/qa.py): a profile with sentence vectors and one without, each fitted on
 # bench/qa's dev half by bench/qa.py --fit (the test half checks them). The semantic profile's
 # curves and thresholds were fitted on bench/qa's dev half together with the fit half of
 # shared/devsets/bank-faq-bq (--with-devsets --keep-weights --max-wrong 0.025, calibration on
@@ -110,7 +113,7 @@ QA_PROFILES = {
     },
 }
 QA_MIN_KNOWN = 0.3  # below this share of the question's weight in known words: out of scope
-# Guards on the fitted curves (catalog.qa.FaqMatcher.decide), for questions unlike the fit set: an
+# Guards on the fitted curves (catalog.answers.qa.FaqMatcher.decide), for questions unlike the fit set: an
 # answer is given with confidence only when its FAQ covers this share of the question's word weight
 # and asks what the question asks (how long, how much, where …, when the question says);
 # a question whose words the first candidate's question holds (synonyms at their 0.7) is offered it (unsure),

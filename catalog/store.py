@@ -86,13 +86,13 @@ def _v2_vocabulary_and_suggestions(db: sqlite_utils.Database) -> None:
 
 
 def _v3_text_vectors(db: sqlite_utils.Database) -> None:
-    """Sentence vectors of the FAQ texts (catalog.semantic), keyed by model and text."""
+    """Sentence vectors of the FAQ texts (catalog.answers.semantic), keyed by model and text."""
     db["text_vectors"].create({"key": str, "vector": bytes}, pk="key")
 
 
 def _v4_passages(db: sqlite_utils.Database) -> None:
-    """Documents cut into passages (catalog.passages), the unit a question is answered from.
-    ``vkey`` is the key of the passage's sentence vector (catalog.vectors)."""
+    """Documents cut into passages (catalog.answers.passages), the unit a question is answered from.
+    ``vkey`` is the key of the passage's sentence vector (catalog.answers.vectors)."""
     db["passages"].create({"doc_id": str, "n": int, "paragraph": int, "label": str, "text": str,
                            "vkey": str}, pk=("doc_id", "n"), if_not_exists=True)
     db.execute("delete from passages")  # the upgrade that follows cuts every document again
@@ -144,7 +144,7 @@ class Store:
         """Open a published generation. It never changes, so SQLite may skip all locking.
 
         A generation written by an older version of the software raises OldSchema (the caller
-        rebuilds it: ``catalog.packages.upgrade``) unless ``check_version`` is false, which is
+        rebuilds it: ``catalog.packaging.packages.upgrade``) unless ``check_version`` is false, which is
         enough to read its meta and counts."""
         if not Path(path).exists():
             raise CatalogError("目录数据文件不见了，请重新导入目录更新包。", f"missing {path}")
@@ -268,7 +268,7 @@ class Store:
                                            batch_size=500)
 
     def replace_passages(self, doc_ids: Iterable[str], passages: Iterable[Any]) -> None:
-        """The passages of ``doc_ids`` become ``passages`` (catalog.passages.Passage)."""
+        """The passages of ``doc_ids`` become ``passages`` (catalog.answers.passages.Passage)."""
         for chunk in _chunks(list(doc_ids), 500):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"delete from passages where doc_id in ({marks})", chunk)

@@ -126,7 +126,7 @@ class UsageVocabulary:
 @lru_cache(maxsize=1)
 def builtin_vocabulary() -> UsageVocabulary:
     """The built-in synonym dictionary's words (resources/terms/synonyms.txt)."""
-    from catalog.synonyms import builtin_groups
+    from catalog.search.synonyms import builtin_groups
 
     return UsageVocabulary(w for g in builtin_groups() for w in g)
 

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
     from kiosk import settings as kiosk_settings
     from kiosk.fonts import install_fonts
     from kiosk.window import MainWindow

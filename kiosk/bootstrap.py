@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 from catalog.catalogue import Catalog
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.errors import IndexDamaged
-from catalog.packages import import_package, repair
+from catalog.packaging.packages import import_package, repair
 
 log = logging.getLogger("kiosk")
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -22,8 +22,8 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
     interrupted = data_dir.interrupted()
     # An apply child that outlived a kiosk restart still holds the lock: its files are not leftovers.
     interrupted = data_dir.recover() and interrupted
-    try:  # bindings and the demo key's retirement written down once (catalog.trust.migrate)
-        from catalog.trust import migrate
+    try:  # bindings and the demo key's retirement written down once (catalog.packaging.trust.migrate)
+        from catalog.packaging.trust import migrate
 
         migrate(data_dir)
     except OSError:
@@ -33,7 +33,7 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
     cat = open_or_repair(data_dir, progress)
     cat.interrupted_update = interrupted  # the window tells staff and citizens what happened
     cat.search("政务公开", limit=1)  # warm the segmenter and the index before a citizen types
-    from catalog import ime
+    from catalog.search import ime
 
     ime.warm_up()  # the keyboard's character table, so the first key tap does not wait for it
     from catalog.privacy import mask
@@ -44,7 +44,7 @@ def open_catalog(data_dir: DataDir, demo: bool, progress=None) -> Catalog:
 
 def open_or_repair(data_dir: DataDir, progress=None, force: bool = False) -> Catalog:
     """The live catalogue; when its search index is damaged or missing (its data intact), the
-    index is first rebuilt from the data (catalog.packages.repair), with ``progress`` telling the
+    index is first rebuilt from the data (catalog.packaging.packages.repair), with ``progress`` telling the
     screen so; ``force`` rebuilds it whatever the checks say (a search failed inside it). A damaged
     db is not repairable here: DamagedCatalogue says to re-import."""
     if not force:

@@ -29,7 +29,7 @@ class BackgroundEmbedder(QObject):
     def start_if_needed(self, catalog) -> bool:
         """Embed, on a thread of its own, when the live catalogue has passages without vectors
         and the model is here (the check reads the stores too, so it runs there, not here)."""
-        from catalog import semantic
+        from catalog.answers import semantic
 
         if self.running or self._stopped or not semantic.available():
             return False
@@ -39,7 +39,7 @@ class BackgroundEmbedder(QObject):
         return True
 
     def _run(self, data_dir) -> None:
-        from catalog.background import embed_in_child
+        from catalog.packaging.background import embed_in_child
         from catalog.catalogue import status
 
         try:

@@ -11,7 +11,7 @@ import logging
 import sys
 from logging.handlers import RotatingFileHandler
 
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.privacy import MaskingFilter, install_log_masking
 
 LOG_FILE = "kiosk.log"

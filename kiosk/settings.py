@@ -13,7 +13,7 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field
 
-from catalog.datadir import DataDir, atomic_write
+from catalog.packaging.datadir import DataDir, atomic_write
 from kiosk import theme
 
 log = logging.getLogger("kiosk")

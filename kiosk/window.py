@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, Q
                                QVBoxLayout, QWidget)
 
 from catalog.catalogue import Catalog
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.usage import UsageLog
-from catalog.packages import STAGES
+from catalog.packaging.packages import STAGES
 from kiosk import tasks
 from kiosk.bootstrap import open_catalog, open_or_repair
 from kiosk.screens.document import DocumentScreen
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         self.home.search.setEnabled(True)
         for kb in [*getattr(self, "keyboards", []), self.staff_screen.keyboard]:
             if hasattr(kb, "set_candidate_source"):
-                from catalog import ime
+                from catalog.search import ime
 
                 kb.set_candidate_source(lambda s, c=cat: ime.candidates(c.store, s))
         self.home.load()

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog import settings as _settings
-from catalog.packages import pack
-from catalog.signing import keygen
+from catalog.packaging.packages import pack
+from catalog.packaging.signing import keygen
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -88,7 +88,7 @@ def write_source(folder: Path, recs: dict[str, list[dict]], sequence: int = 1,
 
 def build(tmp: Path, name: str, recs: dict, *, key: Path | None, sequence: int = 1,
           base: Path | None = None, vectors: bool = False, **kw) -> Path:
-    """A real package zip built with ``catalog.packages.pack``; without passage vectors unless
+    """A real package zip built with ``catalog.packaging.packages.pack``; without passage vectors unless
     asked (embedding real laws' passages takes minutes; tests/catalog/test_passages.py packs them)."""
     src = write_source(tmp / f"src-{name}", recs, sequence=sequence, **kw)
     out = tmp / f"{name}.zip"
@@ -139,7 +139,7 @@ def small_records():
 def signed_zip(path, files: dict, key, sequence: int, **manifest_extra):
     """A package signed with ``key`` whose files are exactly ``files`` (name -> text or bytes),
     written without ``pack`` (which refuses to sign what an import would refuse)."""
-    from catalog.signing import load_private, sign
+    from catalog.packaging.signing import load_private, sign
 
     data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
     manifest = {"format": _settings.PACKAGE_FORMAT, "format_version": _settings.PACKAGE_FORMAT_VERSION,

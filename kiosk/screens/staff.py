@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from kiosk import settings as kiosk_settings
 from kiosk.settings import IDLE_TIMEOUT_RANGE, IDLE_TIMEOUT_STEP, PAGE_LIMIT_RANGE, PAGE_LIMIT_STEP
 from kiosk import tasks
@@ -27,7 +27,7 @@ USB_POLL_MS = 2000
 DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名演示目录。"
                     "导入县里的正式目录后，它会自动停用。")
 
-# What staff are told before they confirm (catalog.packages.CONFIRMATIONS)
+# What staff are told before they confirm (catalog.packaging.packages.CONFIRMATIONS)
 CONFIRM_TEXT = {
     "change_publisher": "导入后，本机将改用“{publisher}”的目录，不再使用“{current}”的目录；这一改动会记入导入历史。"
                         "请确认这是县政务公开办的安排。",
@@ -38,7 +38,7 @@ CONFIRM_TEXT = {
 
 @functools.cache  # a file of the build: read once, not on every refresh of the staff screen
 def _demo_fingerprint() -> str | None:
-    from catalog.signing import fingerprint_file
+    from catalog.packaging.signing import fingerprint_file
     from kiosk.bootstrap import DEMO_KEY
 
     try:
@@ -48,7 +48,7 @@ def _demo_fingerprint() -> str | None:
 
 
 def _demo_key_trusted(data_dir: DataDir) -> bool:
-    from catalog.trust import trusted_keys
+    from catalog.packaging.trust import trusted_keys
 
     return _demo_fingerprint() in trusted_keys(data_dir)
 
@@ -91,7 +91,7 @@ class StaffScreen(Screen):
         self._job = None  # the running apply
         self.report = None
         self.packages: list = []
-        self.stick_keys: list = []  # catalog.sync.StickKey of the stick last read
+        self.stick_keys: list = []  # catalog.packaging.sync.StickKey of the stick last read
         self._build_sync()
         self._build_keys()
         self._build_export()
@@ -199,7 +199,7 @@ class StaffScreen(Screen):
         data_dir, stick = self.win.data_dir, sticks[0]
 
         def look(_p):
-            from catalog.sync import read_stick
+            from catalog.packaging.sync import read_stick
 
             return read_stick(data_dir, stick)
 
@@ -207,7 +207,7 @@ class StaffScreen(Screen):
                   owner=self)
 
     def _list_packages(self, result) -> None:
-        from catalog.sync import describe
+        from catalog.packaging.sync import describe
 
         infos, self.stick_keys = result
         self.packages = infos
@@ -260,8 +260,8 @@ class StaffScreen(Screen):
         def work(progress, job):
             # in a child process, watched from the long-job thread: the catalogue worker stays free
             # for citizens' searches (they see the old catalogue until the atomic switch), and the
-            # import's Python work does not hold this process's interpreter (catalog/background.py)
-            from catalog.background import import_in_child
+            # import's Python work does not hold this process's interpreter (catalog/packaging/background.py)
+            from catalog.packaging.background import import_in_child
 
             def started(proc):  # stopping kills the child: safe at any moment before its switch
                 job.pid = proc.pid
@@ -276,7 +276,7 @@ class StaffScreen(Screen):
                 b.setEnabled(False)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        from catalog.packages import STAGES
+        from catalog.packaging.packages import STAGES
 
         text = STAGES.get(stage, stage) + (f"　{done}/{total}" if total > 1 else "")
         self.progress_label.setText(text + "……（查询机照常可用）")
@@ -294,7 +294,7 @@ class StaffScreen(Screen):
         self.report = report
         self.win.show_apply_progress(False)
         self.progress_label.setText("")
-        from catalog.records import LABELS as names
+        from catalog.packaging.records import LABELS as names
         lines = [f"导入完成：现在是第 {report.sequence} 版"
                  + (f"（原第 {report.previous_sequence} 版）" if report.previous_sequence else "") + "。"]
         for rtype in ("document", "faq", "item", "domain"):
@@ -322,7 +322,7 @@ class StaffScreen(Screen):
         self.scan_usb(force=True)
 
     def rollback(self) -> None:
-        from catalog.packages import rollback
+        from catalog.packaging.packages import rollback
 
         data_dir = self.win.data_dir
 
@@ -350,8 +350,8 @@ class StaffScreen(Screen):
 
     def refresh_keys(self) -> None:
         """The keys this kiosk trusts (and for which publishers), and the key files on the stick
-        with what each may be installed for (catalog.sync.stick_keys, read with the packages)."""
-        from catalog.trust import keys as trusted
+        with what each may be installed for (catalog.packaging.sync.stick_keys, read with the packages)."""
+        from catalog.packaging.trust import keys as trusted
 
         data_dir = self.win.data_dir
         self.key_reads.run(lambda _p: trusted(data_dir), self._fill_keys)
@@ -387,7 +387,7 @@ class StaffScreen(Screen):
                     lambda _c=False, p=Path(sk.path), pub=publisher: self.install_key(p, pub))))
 
     def install_key(self, pub: Path, publisher: str) -> None:
-        from catalog.trust import install_key
+        from catalog.packaging.trust import install_key
 
         data_dir = self.win.data_dir
 
@@ -401,7 +401,7 @@ class StaffScreen(Screen):
                   owner=self)
 
     def remove_key(self, fp: str) -> None:
-        from catalog.trust import remove_key
+        from catalog.packaging.trust import remove_key
 
         data_dir = self.win.data_dir
 

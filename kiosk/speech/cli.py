@@ -26,7 +26,7 @@ def speak_main(argv: list[str]) -> int:
     text = args.text
     if args.doc:
         from catalog.catalogue import Catalog
-        from catalog.datadir import DataDir
+        from catalog.packaging.datadir import DataDir
         from catalog.errors import CatalogError
 
         try:

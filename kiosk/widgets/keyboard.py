@@ -333,7 +333,7 @@ class PinyinKeyboard(QWidget):
 
     def _choose(self, text: str) -> None:
         """A candidate was tapped: insert it, keep the letters it did not spell."""
-        from catalog import ime
+        from catalog.search import ime
 
         rest = ime.remaining(self._buffer, text)
         self._commit(text)

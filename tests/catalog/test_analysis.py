@@ -1,6 +1,6 @@
 """The line cache of index segmentation gives exactly what segmenting the whole text gives."""
 
-from catalog import analysis
+from catalog.search import analysis
 
 
 def whole(text: str) -> str:

@@ -1,15 +1,15 @@
-"""The staff screen's apply: the public command line in a child process (catalog/background.py),
+"""The staff screen's apply: the public command line in a child process (catalog/packaging/background.py),
 its progress and refusals read back, the child's death survived."""
 
 import os
 
 import pytest
 
-from catalog.background import DIED, import_in_child
+from catalog.packaging.background import DIED, import_in_child
 from catalog.catalogue import Catalog, status
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError
-from catalog.packages import STAGES, import_package
+from catalog.packaging.packages import STAGES, import_package
 from pkgtools import build, records, snapshot
 
 

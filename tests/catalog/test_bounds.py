@@ -9,7 +9,7 @@ import sys
 
 from catalog import settings
 from catalog.catalogue import Catalog
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from tests.pkgtools import REPO, run_cli
 
 

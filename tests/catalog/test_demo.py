@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from catalog.catalogue import Catalog
-from catalog.signing import fingerprint_file
+from catalog.packaging.signing import fingerprint_file
 from pkgtools import REPO, run_cli
 
 DEMO = REPO / "resources" / "demo" / "demo.zip"

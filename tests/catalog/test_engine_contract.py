@@ -4,10 +4,10 @@ kiosk, it finds, filters, counts, updates and shares the same way."""
 import pytest
 
 from catalog.catalogue import Catalog, status
-from catalog.engines import ENGINES, engine_class
+from catalog.search.engines import ENGINES, engine_class
 from catalog.model import Attachment, Document
-from catalog.packages import import_package, rollback
-from catalog.query import Alternative, Group
+from catalog.packaging.packages import import_package, rollback
+from catalog.search.query import Alternative, Group
 from pkgtools import DOCUMENTS, build, records, snapshot
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from catalog.catalogue import Catalog, status
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError
-from catalog.packages import import_package
+from catalog.packaging.packages import import_package
 from pkgtools import build, records, snapshot
 
 FAULTS = [
@@ -53,7 +53,7 @@ def test_the_stick_pulled_out_mid_copy(tmp_path, keys, monkeypatch):
     import errno
     import zipfile
 
-    import catalog.archive as archive
+    import catalog.packaging.archive as archive
 
     dd = tmp_path / "data"
     import_package(dd, build(tmp_path, "v1", records(6), key=keys.key), trust=[keys.pub])

@@ -14,11 +14,11 @@ import zipfile
 
 import pytest
 
-import catalog.archive as archive
+import catalog.packaging.archive as archive
 from catalog import settings
 from catalog.errors import PackageRefused
-from catalog.packages import import_package
-from catalog.sync import inspect_package
+from catalog.packaging.packages import import_package
+from catalog.packaging.sync import inspect_package
 from tests.pkgtools import build, records, signed_zip, snapshot
 
 
@@ -319,7 +319,7 @@ def test_a_long_name_is_called_long_not_a_pulled_stick(dd, tmp_path):
 
 
 def test_one_bad_file_on_a_stick_does_not_hide_the_good_package_beside_it(dd, tmp_path, keys):
-    from catalog.sync import read_stick
+    from catalog.packaging.sync import read_stick
 
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -368,7 +368,7 @@ def test_a_record_with_a_5000_digit_number_or_absurd_nesting(dd, tmp_path, keys)
 
 def test_pack_refuses_records_an_import_would_refuse(tmp_path, keys):
     from catalog.errors import CatalogError
-    from catalog.packages import pack
+    from catalog.packaging.packages import pack
     from tests.pkgtools import write_source
 
     recs = records(4)
@@ -389,7 +389,7 @@ def test_pack_refuses_records_an_import_would_refuse(tmp_path, keys):
 
 
 def test_pack_takes_notepads_bom_and_the_package_imports(dd, tmp_path, keys):
-    from catalog.packages import pack
+    from catalog.packaging.packages import pack
     from tests.pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(5), sequence=2, terms="低保 最低生活保障\n")
@@ -404,8 +404,8 @@ def test_pack_takes_notepads_bom_and_the_package_imports(dd, tmp_path, keys):
 
 def test_a_public_key_cannot_sign_and_a_private_key_cannot_be_trusted(tmp_path, keys):
     from catalog.errors import CatalogError
-    from catalog.packages import pack
-    from catalog.signing import fingerprint_file
+    from catalog.packaging.packages import pack
+    from catalog.packaging.signing import fingerprint_file
     from tests.pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(4))
@@ -429,7 +429,7 @@ def test_a_public_key_cannot_sign_and_a_private_key_cannot_be_trusted(tmp_path, 
 
 def test_key_files_on_a_stick_are_read_guarded(tmp_path):
     from catalog.errors import CatalogError
-    from catalog.signing import load_public_raw
+    from catalog.packaging.signing import load_public_raw
 
     fifo = tmp_path / "x.pub"
     os.mkfifo(fifo)

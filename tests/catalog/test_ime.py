@@ -1,4 +1,4 @@
-"""catalog.ime: pinyin letters -> candidates, on the real demo catalogue (headless, no Qt)."""
+"""catalog.search.documents.ime: pinyin letters -> candidates, on the real demo catalogue (headless, no Qt)."""
 
 import statistics
 import subprocess
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from catalog import ime
+from catalog.search import ime
 from catalog.catalogue import Catalog
 from pkgtools import REPO
 
@@ -102,7 +102,7 @@ def test_remaining_letters_after_a_choice():
 
 
 def test_no_qt_in_the_headless_module():
-    code = ("import sys, catalog.ime as m; m.candidates(None, 'dibao'); "
+    code = ("import sys, catalog.search.ime as m; m.candidates(None, 'dibao'); "
             "sys.exit(any(k.startswith(('PySide6', 'shiboken')) for k in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
 

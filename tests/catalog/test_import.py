@@ -5,10 +5,10 @@ import json
 import pytest
 
 from catalog.catalogue import Catalog, status
-from catalog.datadir import DataDir
-from catalog.engines import configured
+from catalog.packaging.datadir import DataDir
+from catalog.search.engines import configured
 from catalog.errors import CatalogError
-from catalog.packages import import_package, rollback
+from catalog.packaging.packages import import_package, rollback
 from catalog.store import SCHEMA_VERSION, Store
 from pkgtools import DOC_BY_TITLE, build, records, run_cli
 
@@ -209,8 +209,8 @@ def test_usage_error_exit_2():
 
 def test_self_test_refuses_an_index_that_disagrees_with_its_store(tmp_path):
     """The check a new generation passes before it is switched live, on a real mismatch."""
-    from catalog.index import WhooshEngine
-    from catalog.packages import _self_test
+    from catalog.search.index import WhooshEngine
+    from catalog.packaging.packages import _self_test
 
     recs = records(5)
     store = Store.create(tmp_path / "catalog.db")

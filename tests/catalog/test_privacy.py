@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 
 from catalog.catalogue import Catalog
-from catalog.datadir import DataDir
-from catalog.packages import import_package
+from catalog.packaging.datadir import DataDir
+from catalog.packaging.packages import import_package
 from catalog.privacy import (MaskingFilter, install_log_masking, mask, mask_record, safe_text,
                              uninstall_log_masking, unsafe)
 from catalog.usage import SCHEMA_VERSION, UsageLog, UsageVocabulary, export, vocabulary_terms

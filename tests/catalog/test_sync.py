@@ -1,4 +1,4 @@
-"""What staff see of a USB stick before applying anything (catalog/sync.py), and the usage export
+"""What staff see of a USB stick before applying anything (catalog/packaging/sync.py), and the usage export
 (catalog/usage.py): a dry run that never touches the kiosk, and CSV files Excel opens."""
 
 import csv
@@ -6,8 +6,8 @@ import json
 import shutil
 from datetime import date
 
-from catalog.sync import describe, find_packages, inspect_package
-from catalog.packages import import_package
+from catalog.packaging.sync import describe, find_packages, inspect_package
+from catalog.packaging.packages import import_package
 from catalog.usage import UsageLog, export
 from pkgtools import build, records, run_cli, snapshot
 

@@ -10,12 +10,12 @@ import zipfile
 import pytest
 
 from catalog import settings
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError, PackageRefused
-from catalog.packages import import_package
-from catalog.signing import fingerprint_file
-from catalog.sync import inspect_package
-from catalog.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_retired, install_key, keys, remove_key
+from catalog.packaging.packages import import_package
+from catalog.packaging.signing import fingerprint_file
+from catalog.packaging.sync import inspect_package
+from catalog.packaging.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_retired, install_key, keys, remove_key
 from pkgtools import REPO, build, records, run_cli, snapshot
 
 DEMO_KEY = REPO / "tools" / "demo-signing.key"  # public on purpose: anyone can sign with it
@@ -128,7 +128,7 @@ def test_the_demo_key_cannot_lock_the_real_publisher_out(tmp_path, keys, demo_th
         m = json.loads(entries["manifest.json"])
         m["sequence"] = seq
         raw = json.dumps(m, ensure_ascii=False).encode()
-        from catalog.signing import load_private, sign
+        from catalog.packaging.signing import load_private, sign
 
         entries["manifest.json"], entries["manifest.sig"] = raw, sign(load_private(DEMO_KEY), raw)
         lock = tmp_path / f"lock-{seq}-signed.zip"
@@ -281,7 +281,7 @@ def test_inspect_offers_a_confirmation_only_where_it_lets_the_package_apply(tmp_
 def test_a_stick_never_widens_an_installed_key(tmp_path, keys):
     """甲县's key (trusted for 甲县) and a package "from 乙县" it signed, on the stick of a 乙县
     kiosk: the key is not offered for 乙县, and the package does not apply."""
-    from catalog.sync import read_stick
+    from catalog.packaging.sync import read_stick
 
     dd = tmp_path / "data"
     install_key(DataDir(dd), keys.pub, [JIA])
@@ -301,7 +301,7 @@ def test_a_stick_never_widens_an_installed_key(tmp_path, keys):
 def test_a_second_key_for_a_publisher_is_offered_with_a_warning(tmp_path, keys):
     """A new key with no package of its own on the stick: offered for the kiosk's own publisher,
     which has a key already (a key change), and said so."""
-    from catalog.sync import read_stick
+    from catalog.packaging.sync import read_stick
 
     dd = tmp_path / "data"
     import_package(dd, build(tmp_path, "jia1", records(3), key=keys.key, publisher=JIA), trust=[keys.pub])
@@ -329,7 +329,7 @@ def old_layout(dd):
 
 
 def test_an_old_data_folder_rolled_back_to_the_demo_keeps_the_demo_key_retired(tmp_path, demo_dir, keys):
-    from catalog.packages import rollback
+    from catalog.packaging.packages import rollback
 
     dd = tmp_path / "data"
     shutil.copytree(demo_dir, dd)

@@ -4,9 +4,9 @@ with an older store schema is rebuilt, atomically, the first time it is opened."
 import sqlite3
 
 from catalog.catalogue import Catalog, status
-from catalog.datadir import DataDir
-from catalog.engines import configured
-from catalog.packages import import_package, rollback
+from catalog.packaging.datadir import DataDir
+from catalog.search.engines import configured
+from catalog.packaging.packages import import_package, rollback
 from catalog.store import SCHEMA_VERSION
 from pkgtools import build, records, snapshot
 
@@ -35,7 +35,7 @@ def test_old_generation_is_rebuilt_on_open(tmp_path, keys):
         assert cat.store.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
         assert cat.engine.name == configured()
         assert cat.search("shbx").hits[0].title == "社会保险法"  # needs the new vocabulary
-        from catalog import semantic
+        from catalog.answers import semantic
 
         if semantic.available():  # the FAQ vectors were made during the upgrade
             assert cat.faq_matcher().method == "semantic"

@@ -7,7 +7,7 @@ import pytest
 
 from catalog import views
 from catalog.catalogue import Catalog
-from catalog.packages import import_package
+from catalog.packaging.packages import import_package
 from pkgtools import build, records, run_cli
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from catalog.datadir import DataDir
-from catalog.packages import import_package
+from catalog.packaging.datadir import DataDir
+from catalog.packaging.packages import import_package
 from pkgtools import build, records
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from catalog.catalogue import Catalog
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from catalog.usage import UsageLog
 from kiosk import tasks
 from kiosk.settings import Settings

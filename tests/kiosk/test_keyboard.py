@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from catalog import ime
+from catalog.search import ime
 from catalog.catalogue import Catalog
 from kiosk.theme import ELDER, NORMAL
 from kiosk.widgets.keyboard import PinyinKeyboard

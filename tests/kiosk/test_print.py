@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from catalog.datadir import DataDir
-from catalog.packages import import_package
+from catalog.packaging.datadir import DataDir
+from catalog.packaging.packages import import_package
 from catalog.usage import UsageLog
 from kiosk import tasks
 from kiosk.settings import Settings

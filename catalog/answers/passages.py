@@ -6,7 +6,7 @@ sentence ends where one paragraph alone is long. A passage knows the paragraph i
 document screen opens there) and a label a citizen can read (第十条, 第3段).
 
 Passages are derived from a document's body alone, deterministically, so the publisher's ``pack``
-and the kiosk cut them alike and a passage's vector (catalog.vectors) can be keyed by its text.
+and the kiosk cut them alike and a passage's vector (catalog.answers.vectors) can be keyed by its text.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalog import settings
-from catalog.datadir import seal_problem
+from catalog.packaging.datadir import seal_problem
 from catalog.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 def engine_class(name: str | None = None):
     name = name or configured()
     if name == "whoosh":
-        from catalog.index import WhooshEngine
+        from catalog.search.index import WhooshEngine
 
         return WhooshEngine
     if name == "tantivy":
-        from catalog.tantivy_engine import TantivyEngine
+        from catalog.search.tantivy_engine import TantivyEngine
 
         return TantivyEngine
     raise CatalogError(f"未知的检索引擎“{name}”。", f"unknown engine {name!r}")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from catalog import retrieve, settings
-from catalog.index import RawHits
+from catalog import settings
+from catalog.answers import retrieve
+from catalog.search.index import RawHits
 from catalog.model import SearchHit, SearchResult
-from catalog.query import Plan
+from catalog.search.query import Plan
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -64,7 +65,7 @@ def search(catalog: "Catalog", query: str, *, domains: list[str] | tuple = (), k
             dropped = [name for name, values in filters.items() if values]
             raw, relaxed = loose, loose_relaxed
     if question:
-        # A question in words: its documents by their best passages (catalog.retrieve), read as
+        # A question in words: its documents by their best passages (catalog.answers.retrieve), read as
         # typed (the vectors absorb typos; "correcting" a question's words lost more than it won).
         used = {k: v for k, v in filters.items() if k not in dropped}
         found = retrieve.passages(catalog, query, plan, filters=used, limit=0)

@@ -3,7 +3,7 @@
 How a question is scored against one FAQ (every signal is in [0, 1], ``sem`` in [-1, 0]):
 
 - ``cover``: how much of the question the FAQ's question or one of its variants covers. The
-  question is planned as search plans it (catalog.query: jieba words without stopwords, the
+  question is planned as search plans it (catalog.search.query: jieba words without stopwords, the
   synonym dictionary, homophone typo correction, pinyin), each word group weighted by its
   rarity across the FAQ base; a group counts as found when any of its alternatives occurs in
   the FAQ text (synonyms at their lower boost). Matching by substring rather than by token keeps
@@ -13,7 +13,7 @@ How a question is scored against one FAQ (every signal is in [0, 1], ``sem`` in 
   differently and to typos the corrector does not know.
 - ``union``: ``cover`` against all the FAQ's questions together; ``answer`` and
   ``answer_chars``: the same against its answer, for questions asked in the answer's words.
-- ``sem``: sentence-vector similarity (catalog.semantic) to the FAQ's nearest question or
+- ``sem``: sentence-vector similarity (catalog.answers.semantic) to the FAQ's nearest question or
   variant, relative to the best FAQ's (0 for the best); only where the model is installed.
 - ``intent``: whether the question asks what the FAQ answers — how long, how much, where, who …
   (words search ignores as stopwords, and the only difference between two FAQs on 低保).
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from catalog import settings
 from catalog.model import AskAnswer, AskResult, PassageAnswer
-from catalog.query import INTENTS, intents_of, normalize  # noqa: F401 - INTENTS: where it was
+from catalog.search.query import INTENTS, intents_of, normalize  # noqa: F401 - INTENTS: where it was
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -142,7 +142,7 @@ class FaqMatcher:
     """The FAQ base of one catalogue, ready to answer questions (built once, ~0.3 s)."""
 
     def __init__(self, catalog: "Catalog", semantic: bool | None = None):
-        from catalog.analysis import query_words
+        from catalog.search.analysis import query_words
 
         self.catalog = catalog
         self.faqs: list[_Faq] = []
@@ -205,7 +205,7 @@ class FaqMatcher:
     def _load_vectors(self):
         """(matrix of the FAQ texts' unit vectors, the FAQ index of each row), when the model is
         installed and the catalogue was imported with it; else None."""
-        from catalog import semantic
+        from catalog.answers import semantic
 
         if not semantic.available() or not self.faqs:
             return None
@@ -323,7 +323,7 @@ class FaqMatcher:
     def _embed_later(self, q: str):
         if self.vectors is None or not q:
             return None
-        from catalog import semantic
+        from catalog.answers import semantic
 
         return semantic.embed_later(q)
 
@@ -420,10 +420,10 @@ class FaqMatcher:
 
     def passages(self, question: str, limit: int = 3) -> list[PassageAnswer]:
         """相关规定: the passages of the catalogue's documents that answer ``question`` when no FAQ
-        does (one per document, best first), or none when none fits (catalog.retrieve: a passage
+        does (one per document, best first), or none when none fits (catalog.answers.retrieve: a passage
         fits when it holds enough of the question's words, or, with vectors, is close enough)."""
-        from catalog import retrieve
-        from catalog.search import _mark
+        from catalog.answers import retrieve
+        from catalog.search.documents import _mark
 
         q = normalize(question)
         if not q:

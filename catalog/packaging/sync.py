@@ -9,14 +9,14 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from catalog.archive import stage
-from catalog.datadir import DataDir
+from catalog.packaging.archive import stage
+from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError, PackageRefused
-from catalog.packages import _open_current, check_package, read_manifest
-from catalog.records import FILES as RECORD_FILES
-from catalog.signing import fingerprint, load_public_raw, verify
-from catalog.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
-from catalog.trust import keys as trusted
+from catalog.packaging.packages import _open_current, check_package, read_manifest
+from catalog.packaging.records import FILES as RECORD_FILES
+from catalog.packaging.signing import fingerprint, load_public_raw, verify
+from catalog.packaging.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
+from catalog.packaging.trust import keys as trusted
 
 log = logging.getLogger("catalog")
 
@@ -37,7 +37,7 @@ class PackageInfo:
     signer: str | None = None        # fingerprint of the signing key, None when unsigned
     signature: str = ""              # 已签名（可信）/ 签名人不在本机信任列表 / 未签名 / 签名无效
     counts: dict[str, int] = field(default_factory=dict)
-    # staff confirmations (catalog.packages.CONFIRMATIONS) it needs to apply; with ``applies``
+    # staff confirmations (catalog.packaging.packages.CONFIRMATIONS) it needs to apply; with ``applies``
     # false, ``reason`` says why and ``confirmable`` whether giving them would let it apply
     needs: list[str] = field(default_factory=list)
     confirmable: bool = False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog.pinyin import quick_syllables
+from catalog.search.pinyin import quick_syllables
 from catalog.store import Store
 
 _STRIP = re.compile(r"^(中华人民共和国|[\u4e00-\u9fff]{2,3}(?:省|市|自治区|特别行政区))")

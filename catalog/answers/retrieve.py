@@ -1,12 +1,12 @@
 """Passage retrieval for questions: lexical BM25 over passages, blended with passage vectors.
 
-A question is answered from passages (catalog.passages), not whole documents: a law of 300
+A question is answered from passages (catalog.answers.passages), not whole documents: a law of 300
 articles is found by the one article that answers, and the hit carries it.
 
 - **Lexical**: the passage index (the same engine as the documents), every word group of the
   question OR-ed; question words (怎么, 哪里, 吗 …) are stopwords and count for nothing.
 - **Dense**: the cosine between the question's vector and every passage vector the kiosk has
-  (catalog.vectors), exactly.
+  (catalog.answers.vectors), exactly.
 - **Blend**: ``bm25 / best bm25 + COSINE_WEIGHT · cosine`` over the union of both candidate
   lists; a passage without a vector takes the lowest cosine of the dense candidates. The weight
   was chosen on the fit half of law-articles-stard (bench/devsets.py --half fit: 0.025 gave MRR@10
@@ -28,7 +28,7 @@ from catalog import settings
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
-    from catalog.query import Plan
+    from catalog.search.query import Plan
 
 # Scores are in units of the best BM25 of the question: lexical = bm25 / best bm25 (0..1), and
 # a cosine counts COSINE_WEIGHT times (0.025 lexical per unit of cosine, chosen on the fit half).
@@ -71,7 +71,7 @@ def _matches_filters(meta: dict, filters: dict) -> bool:
     if filters.get("status") and meta["status"] not in filters["status"]:
         return False
     if filters.get("year") and (meta["published"] or meta["written"] or "")[:4] not in filters["year"]:
-        return False  # the year the index gives a document (catalog.index._year)
+        return False  # the year the index gives a document (catalog.search.index._year)
     return True
 
 
@@ -79,7 +79,7 @@ def _weights(catalog: "Catalog", plan: "Plan") -> list[float]:
     """Per word group: its rarity across the catalogue's documents (vocab frequencies)."""
     n = max(1, catalog.store.counts()["documents"])
     out = []
-    from catalog.query import INTENTS
+    from catalog.search.query import INTENTS
 
     cues = {c for words in INTENTS.values() for c in words}
     for g in plan.groups:
@@ -123,7 +123,7 @@ def passages(catalog: "Catalog", query: str, plan: "Plan", *, filters: dict | No
     sims: dict[str, float] = {}
     floor = 0.0
     if index is not None and query.strip():
-        from catalog.vectors import embed_query
+        from catalog.answers.vectors import embed_query
 
         try:
             qv = embed_query(query)

@@ -2,7 +2,7 @@
 a cache keyed by text, and searched exactly with numpy.
 
 - **Keys.** A vector is keyed by the model and the text it was computed from (``passage_key``;
-  FAQ texts keep catalog.semantic.key), so a delta, an upgrade or a roll back never embeds a text
+  FAQ texts keep catalog.answers.semantic.key), so a delta, an upgrade or a roll back never embeds a text
   twice, and a vector can never be attached to the wrong passage.
 - **The package file** ``vectors.bin`` (optional, listed and hashed in the manifest like any other
   file): a first line of JSON ``{"format", "model", "dim", "count", "dtype": "int8"}``, then
@@ -32,7 +32,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from catalog import semantic
+from catalog.answers import semantic
 
 log = logging.getLogger("catalog")
 
@@ -316,8 +316,8 @@ def publisher_cache_path() -> Path:
 
 def package_texts(contents: dict[str, bytes]) -> tuple[list[tuple[bytes, str]], list[tuple[bytes, str]]]:
     """([(key, passage text)], [(key, FAQ text)]) of what a package being packed holds."""
-    from catalog.passages import indexed_text, split_text
-    from catalog.query import normalize
+    from catalog.answers.passages import indexed_text, split_text
+    from catalog.search.query import normalize
 
     passages, faqs = [], []
     for line in contents.get("documents.jsonl", b"").decode("utf-8").splitlines():
@@ -388,7 +388,7 @@ def embed_missing(store, cache: VectorCache, *, limit: int | None = None, batch:
                   progress: Callable[[int, int], None] | None = None, should_stop=None) -> int:
     """Embed the passages of ``store`` that ``cache`` lacks, saving every ``batch`` (so it can be
     stopped and resumed at any point); returns how many were embedded."""
-    from catalog.passages import indexed_text
+    from catalog.answers.passages import indexed_text
 
     rows = list(store.db.execute(
         "select p.vkey, d.title, p.text from passages p join documents d on d.id = p.doc_id "

@@ -81,7 +81,7 @@ def index_tokens(text: str) -> Iterator[tuple[str, int, int]]:
 # document index (passages are a document's paragraphs, joined with "\n"), and jieba segments
 # each run between separators on its own (a newline always separates), so a line's tokens do not
 # depend on the text around it. This halves an import's segmentation (the demo imports in 12 s
-# instead of 23 s). Bounded, and emptied after each import (catalog.packages) and whenever the
+# instead of 23 s). Bounded, and emptied after each import (catalog.packaging.packages) and whenever the
 # segmenter learns a word.
 LINE_CACHE = 80_000  # the demo has 56,759 distinct lines; the laws corpus 1M+ (a miss costs nothing)
 

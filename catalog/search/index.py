@@ -16,16 +16,16 @@ from whoosh import sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from catalog import docnum
-from catalog.analysis import index_tokens, is_cjk, parts_of
+from catalog.search import docnum
+from catalog.search.analysis import index_tokens, is_cjk, parts_of
 from catalog.model import Document
-from catalog.query import Group
+from catalog.search.query import Group
 
 Progress = Callable[[int, int], None]
 
 
 class JiebaTokenizer(Tokenizer):
-    """whoosh tokenizer over :func:`catalog.analysis.index_tokens` (picklable: no state)."""
+    """whoosh tokenizer over :func:`catalog.search.analysis.index_tokens` (picklable: no state)."""
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -133,7 +133,7 @@ class WhooshEngine:
         """The index at ``old`` with ``deletes`` removed and ``upserts`` added, written at ``new``;
         ``old`` is left untouched (a kiosk may be searching it). whoosh writes new segment and TOC
         files and never rewrites old ones, so unchanged segments are shared by hard links."""
-        from catalog.datadir import link_tree
+        from catalog.packaging.datadir import link_tree
 
         link_tree(Path(old), Path(new))
         ix = windex.open_dir(str(new))

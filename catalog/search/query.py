@@ -11,11 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from catalog import docnum
-from catalog.analysis import query_tokens, query_words
-from catalog.pinyin import is_pinyin_like
-from catalog.synonyms import Synonyms
-from catalog.vocab import Vocabulary
+from catalog.search import docnum
+from catalog.search.analysis import query_tokens, query_words
+from catalog.search.pinyin import is_pinyin_like
+from catalog.search.synonyms import Synonyms
+from catalog.search.vocab import Vocabulary
 
 SYNONYM_BOOST = 0.7
 HOMOPHONE_BOOST = 0.8
@@ -143,8 +143,8 @@ def plan(query: str, synonyms: Synonyms, vocab: Vocabulary, *, correct: bool = F
                 interpreted=" ".join(shown) if changed else None)
 
 
-# What a question asks, by its cue words: Q&A weighs an answer that speaks to it (catalog.qa), and
-# passage retrieval gives the cues no topic weight (catalog.retrieve).
+# What a question asks, by its cue words: Q&A weighs an answer that speaks to it (catalog.answers.qa), and
+# passage retrieval gives the cues no topic weight (catalog.answers.retrieve).
 INTENTS = {
     "time": ("多久", "多长时间", "几天", "多少天", "期限", "时限", "什么时候", "几个工作日", "多少日", "几年",
              "多少年", "到期", "过期", "有效期", "啥时候", "何时"),

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from catalog.datadir import DataDir, atomic_write
+from catalog.packaging.datadir import DataDir, atomic_write
 from catalog.errors import CatalogError
-from catalog.signing import fingerprint, load_public_raw
+from catalog.packaging.signing import fingerprint, load_public_raw
 
-log = logging.getLogger("catalog.trust")
+log = logging.getLogger("catalog.packaging.trust")
 
 # The bundled demo package's key and publisher (resources/demo/demo.pub, demo.zip's manifest).
 DEMO_PUBLIC_KEY = base64.b64decode("btGb0fQlK0rgXqrvHkNvqkLduDaATydJgpfpl/RxQfw=")

@@ -23,19 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from catalog import settings
-from catalog.analysis import add_user_words, clear_token_cache
-from catalog.archive import safe_relpath, stage
-from catalog.datadir import SEAL, DataDir, Pointer
+from catalog.search.analysis import add_user_words, clear_token_cache
+from catalog.packaging.archive import safe_relpath, stage
+from catalog.packaging.datadir import SEAL, DataDir, Pointer
 from catalog.errors import CatalogError, DamagedCatalogue, NoCatalogue, PackageRefused, disk_full
-from catalog.engines import configured, engine_class, open_index
+from catalog.search.engines import configured, engine_class, open_index
 from catalog.model import Changes, ImportReport
-from catalog.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
-from catalog.signing import fingerprint, load_private, load_public_raw, sign, verify
+from catalog.packaging.records import FILES, LABELS, RECORD_TYPES, read_records, read_terms
+from catalog.packaging.signing import fingerprint, load_private, load_public_raw, sign, verify
 from catalog.store import SCHEMA_VERSION, OldSchema, Store
-from catalog.trust import (DEMO_PUBLIC_KEY, DEMO_PUBLISHER, TrustedKey, check_publisher_name,
+from catalog.packaging.trust import (DEMO_PUBLIC_KEY, DEMO_PUBLISHER, TrustedKey, check_publisher_name,
                            demo_usable, for_package, install_key, keys, migrate, retire_demo, skeleton)
 
-log = logging.getLogger("catalog.packages")
+log = logging.getLogger("catalog.packaging.packages")
 
 Progress = Callable[[str, int, int], None]
 STAGES = {"copy": "正在复制更新包", "verify": "正在校验", "store": "正在写入目录",
@@ -668,8 +668,8 @@ def previous_faq_docs(before: dict[str, list[str]], pkg: Package) -> set[str]:
 
 def _build_search_aids(store: Store, engine) -> None:
     """The vocabulary (pinyin, corrections) and the typing suggestions of the new generation."""
-    from catalog import suggest, vocab
-    from catalog.synonyms import Synonyms
+    from catalog.search import suggest, vocab
+    from catalog.search.synonyms import Synonyms
 
     syn = Synonyms.for_catalogue(store.terms())
     try:
@@ -689,7 +689,7 @@ def _build_search_aids(store: Store, engine) -> None:
 def _passage_doc(doc, passage) -> "Document":
     """A passage as the engines index it: its document's filters, the title and passage as body."""
     from catalog.model import Document
-    from catalog.passages import indexed_text
+    from catalog.answers.passages import indexed_text
 
     return Document(id=passage.key, title="", kind=doc.kind, doc_number=None, index_number=None,
                     issuer=None, region=doc.region, written=doc.written, published=doc.published,
@@ -699,11 +699,11 @@ def _passage_doc(doc, passage) -> "Document":
 
 def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
                     doc_ids: set[str] | None, progress) -> None:
-    """Cut documents into passages (catalog.passages), store them with their vector keys, and
+    """Cut documents into passages (catalog.answers.passages), store them with their vector keys, and
     index them in ``build/passages``: every document, or (a delta, with ``old_gen``) only
     ``doc_ids``, on a copy of the previous generation's passage index."""
-    from catalog.passages import indexed_text, split
-    from catalog.vectors import passage_key
+    from catalog.answers.passages import indexed_text, split
+    from catalog.answers.vectors import passage_key
 
     incremental = doc_ids is not None and old_gen is not None and (old_gen / "passages").is_dir()
     if doc_ids is not None and not incremental:
@@ -735,7 +735,7 @@ def _package_vectors(data_dir: DataDir, pkg: Package):
     kiosk's vector cache at once; returns a lookup key -> float32 vector (or None) for
     ``_build_faq_vectors``. Nothing when the package has none or they are for another model (then
     the kiosk embeds what it needs itself)."""
-    from catalog import semantic, vectors
+    from catalog.answers import semantic, vectors
 
     if vectors.FILE not in pkg.manifest["files"]:
         return None
@@ -760,10 +760,10 @@ def _package_vectors(data_dir: DataDir, pkg: Package):
 
 
 def _build_faq_vectors(store: Store, previous_db: Path | None, progress, package_vectors=None) -> None:
-    """Sentence vectors of every FAQ question and variant (catalog.semantic), when the model is
+    """Sentence vectors of every FAQ question and variant (catalog.answers.semantic), when the model is
     installed; texts the previous catalogue already had are not embedded again."""
-    from catalog import semantic
-    from catalog.qa import faq_texts
+    from catalog.answers import semantic
+    from catalog.answers.qa import faq_texts
 
     if not semantic.available():
         return
@@ -806,8 +806,8 @@ def _self_test(store: Store, engine) -> None:
             raise CatalogError("新目录自检失败（检索索引与目录数据不一致），已保留原目录。请重新导入。",
                                f"self-test: {len(indexed)} indexed vs {len(ids)} stored")
         if ids:
-            from catalog.analysis import query_words
-            from catalog.query import Alternative, Group
+            from catalog.search.analysis import query_words
+            from catalog.search.query import Alternative, Group
 
             probe = next(store.documents([min(ids)]))
             groups = [Group(w, [Alternative(w)]) for w in query_words(probe.title)[:4]]
@@ -904,7 +904,7 @@ class RepairReport:
 def repair(data_dir: DataDir | Path | str, progress: Progress | None = None, *,
            force: bool = False) -> RepairReport:
     """Rebuild the live catalogue's search indexes from its db when they are missing, unreadable
-    or do not match it (catalog.engines.open_index), atomically like an import: the new
+    or do not match it (catalog.search.engines.open_index), atomically like an import: the new
     generation replaces the damaged one, whose roll-back target stays the same. Nothing is done
     when they are sound, unless ``force`` (a search failed inside an index that passed the checks).
     A damaged db cannot be rebuilt from: DamagedCatalogue (re-import)."""
@@ -925,7 +925,7 @@ def repair(data_dir: DataDir | Path | str, progress: Progress | None = None, *,
 def _repair_locked(data_dir: DataDir, progress: Progress | None, force: bool = False,
                    trust_unsealed: bool = True) -> tuple[int, str | None] | None:
     """(sequence, what was wrong or None) of the live generation, its indexes rebuilt when they
-    needed it; None when there is no catalogue. A generation from before seals (catalog.datadir.
+    needed it; None when there is no catalogue. A generation from before seals (catalog.packaging.datadir.
     seal) passes unless ``trust_unsealed`` is false (what ``repair`` asks: it cannot be checked)."""
     ptr = data_dir.pointer()
     if ptr.generation is None:
@@ -1067,7 +1067,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
     """Build a signed package from ``source_dir`` (which holds manifest.json for publisher and
     region, the JSON Lines files and ``files/``). With ``base`` the package is a delta against
     that earlier package; ``key=None`` leaves it unsigned. ``vectors`` adds ``vectors.bin``, the
-    sentence vectors of its passages and FAQ texts (catalog.vectors), computed here once so that
+    sentence vectors of its passages and FAQ texts (catalog.answers.vectors), computed here once so that
     no kiosk has to; ``vector_cache`` is where computed vectors are kept between packs."""
     import tempfile
     import zipfile
@@ -1140,7 +1140,7 @@ def pack(source_dir: Path | str, out_zip: Path | str, *, key: Path | str | None,
                     contents[rel] = data
         contents.pop("vectors.bin", None)
         if vectors:
-            from catalog import vectors as vec
+            from catalog.answers import vectors as vec
 
             data = vec.build_file(contents, Path(vector_cache) if vector_cache else None,
                                   (lambda d, t: progress("vectors", d, t)) if progress else None)

@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Iterable
 from functools import lru_cache
 
-from catalog.pinyin import SYLLABLES, char_readings, fuzzy_key, split_pinyin, split_pinyin_all, word_readings
+from catalog.search.pinyin import SYLLABLES, char_readings, fuzzy_key, split_pinyin, split_pinyin_all, word_readings
 
 # Every proper and full prefix of a syllable ("sh", "zhu", "zhuan" …): what may end the letters.
 SYLLABLE_PREFIXES = frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s) + 1))
@@ -124,7 +124,7 @@ def _toneless(reading: str) -> str:
 def _build_char_table() -> dict[str, list[tuple[float, str]]]:
     from pypinyin.constants import PINYIN_DICT
 
-    from catalog.analysis import jieba_module
+    from catalog.search.analysis import jieba_module
 
     freq = jieba_module().dt.FREQ
     table: dict[str, dict[str, float]] = {}
@@ -202,7 +202,7 @@ def _catalogue_terms(store) -> dict[str, frozenset[str]]:
         return _terms[store]
     except (KeyError, TypeError):
         pass
-    from catalog.synonyms import builtin_groups
+    from catalog.search.synonyms import builtin_groups
 
     groups = [list(g) for g in builtin_groups()] + [list(g) for g in store.terms()]
     terms: dict[str, set[str]] = {}
@@ -307,7 +307,7 @@ def _prefix_and_initials(store, letters: str) -> list[str]:
 
 def _composed(store, letters: str) -> list[list[str]]:
     """Catalogue words covering the letters one after another (with 模糊音), as word slots."""
-    from catalog.vocab import Vocabulary
+    from catalog.search.vocab import Vocabulary
 
     if not (split_pinyin(letters) or (2 <= len(letters) <= 12 and not (_VOWELS & set(letters)))):
         return []

@@ -3,11 +3,15 @@ catalogue's own terms.txt. Applied at query time, so a dictionary update needs n
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-BUILTIN = Path(__file__).resolve().parents[1] / "resources" / "terms" / "synonyms.txt"
+from catalog import settings
+
+log = logging.getLogger(__name__)
+BUILTIN = settings.RESOURCES / "terms" / "synonyms.txt"
 
 
 def read_groups(path: Path) -> list[list[str]]:
@@ -22,7 +26,8 @@ def read_groups(path: Path) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def builtin_groups() -> tuple[tuple[str, ...], ...]:
-    if not BUILTIN.exists():
+    if not BUILTIN.exists():  # a build that left it out: search works, with fewer everyday words
+        log.error("the built-in synonym dictionary %s is missing", BUILTIN)
         return ()
     return tuple(tuple(g) for g in read_groups(BUILTIN))
 
