@@ -93,11 +93,13 @@ def render_all(app, win, out: Path, size) -> int:
     shot("staff-pin")
     win.pin.hide()
     win.enter_staff()
-    settle(app, seconds=1.0)
+    staff = win.staff_screen
+    settle(app, lambda: bool(staff.current_label.text()), 30)  # read off the GUI thread
     shot("staff-update")
-    win.staff_screen.show_tab("settings")
+    staff.show_tab("settings")
     shot("staff-settings")
-    win.staff_screen.show_tab("keys")
+    staff.show_tab("keys")
+    settle(app, lambda: staff.keys_box.count() > 0, 30)
     shot("staff-keys")
     win.leave_staff()
     # a question no FAQ answers: 相关规定 from the texts, and the document opened at its article

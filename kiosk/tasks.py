@@ -84,19 +84,27 @@ def on_damage(handler: Callable[[BaseException], None]) -> None:
 def pool() -> QThreadPool:
     """One worker thread for catalogue calls: they are short, and one thread keeps the SQLite
     connection and the index reader to one caller at a time."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+    return _lane("catalog")
+
+
+_lanes: dict[str, QThreadPool] = {}
+
+
+def _lane(name: str) -> QThreadPool:
+    """A pool of one thread per lane. "catalog": calls on the live Catalog (searches, pages, the
+    warm-up); "io": staff reads that need no Catalog (a stick, the key folder, status), which must
+    not wait behind a model loading; "long": a job of minutes (the child import)."""
+    if name not in _lanes:
+        _lanes[name] = QThreadPool()
+        _lanes[name].setMaxThreadCount(1)
+    return _lanes[name]
 
 
 def wait_idle(msecs: int = 30000) -> bool:
-    """Wait for queued catalogue calls (tests, screenshots, shutdown)."""
-    return pool().waitForDone(msecs)
-
-
-_long_pool: QThreadPool | None = None
+    """Wait for queued calls of the catalog and io lanes (tests, screenshots, shutdown); a long
+    job is waited for by its own report."""
+    done = pool().waitForDone(msecs)
+    return _lane("io").waitForDone(msecs) and done
 
 
 class Job:
@@ -126,19 +134,15 @@ def run_long(fn: Callable[[Callable[[str, int, int], None], Job], Any],
              owner: QObject | None = None) -> Job:
     """``fn(progress, job)`` on a thread of its own (an import that takes minutes must not hold
     the catalogue worker citizens' searches run on); otherwise as ``run``. Returns its Job."""
-    global _long_pool
-    if _long_pool is None:
-        _long_pool = QThreadPool()
-        _long_pool.setMaxThreadCount(1)
     job = Job()
-    run(lambda progress: fn(progress, job), on_done, on_error, on_progress, owner, _pool_=_long_pool)
+    run(lambda progress: fn(progress, job), on_done, on_error, on_progress, owner, lane="long")
     return job
 
 
 def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[str, int, int], None] | None = None,
-        owner: QObject | None = None, quiet: bool = False, _pool_: QThreadPool | None = None) -> None:
+        owner: QObject | None = None, quiet: bool = False, lane: str = "catalog") -> None:
     """Run ``fn(progress)`` in the background; callbacks run on the GUI thread.
 
     With ``owner`` (the widget the callbacks update), the result is dropped if the owner was
@@ -168,14 +172,15 @@ def run(fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
         task.signals.progress.connect(
             lambda *a: on_progress(*a) if owner is None or shiboken6.isValid(owner) else None)
     task.setAutoDelete(True)
-    (_pool_ or pool()).start(task)
+    _lane(lane).start(task)
 
 
 class Latest:
     """The newest request of one screen or widget wins (see the module docstring)."""
 
-    def __init__(self, owner: QObject):
+    def __init__(self, owner: QObject, lane: str = "catalog"):
         self.owner = owner
+        self.lane = lane
         self.number = 0  # of the newest request
 
     def run(self, fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
@@ -195,7 +200,7 @@ class Latest:
             if n == self.number and failed is not None:
                 failed(exc)
 
-        run(fn, done, error, on_progress, owner=self.owner, quiet=True)
+        run(fn, done, error, on_progress, owner=self.owner, quiet=True, lane=self.lane)
         return n
 
     def live(self, number: int) -> bool:

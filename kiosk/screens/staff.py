@@ -102,9 +102,10 @@ class StaffScreen(Screen):
         self.usb_timer.timeout.connect(self.scan_usb)
         self._sticks: list[Path] = []
         # every read of a database, a key folder or a stick runs off the GUI thread, newest first
-        self.current_reads = tasks.Latest(self)
-        self.stick_reads = tasks.Latest(self)
-        self.key_reads = tasks.Latest(self)
+        # (the io lane: they need no Catalog, and must not wait behind a search or the model loading)
+        self.current_reads = tasks.Latest(self, lane="io")
+        self.stick_reads = tasks.Latest(self, lane="io")
+        self.key_reads = tasks.Latest(self, lane="io")
         self.show_tab("sync")
 
     # navigation ----------------------------------------------------------------------------
@@ -204,7 +205,7 @@ class StaffScreen(Screen):
             return read_stick(data_dir, stick)
 
         tasks.run(look, self._list_packages, lambda e: self.stick_label.setText("U盘读取失败，请重新插入。"),
-                  owner=self)
+                  owner=self, lane="io")
 
     def _list_packages(self, result) -> None:
         from catalog.packaging.sync import describe
@@ -398,7 +399,7 @@ class StaffScreen(Screen):
 
         tasks.run(lambda _p: install_key(data_dir, pub, [publisher]), installed,
                   lambda exc: self.keys_msg.setText(getattr(exc, "message", None) or "公钥安装没有成功。"),
-                  owner=self)
+                  owner=self, lane="io")
 
     def remove_key(self, fp: str) -> None:
         from catalog.packaging.trust import remove_key
@@ -414,7 +415,7 @@ class StaffScreen(Screen):
             self.keys_msg.setText(getattr(exc, "message", None) or "公钥没有删除成功，请再试一次。")
             self.refresh_keys()
 
-        tasks.run(lambda _p: remove_key(data_dir, fp), removed, failed, owner=self)
+        tasks.run(lambda _p: remove_key(data_dir, fp), removed, failed, owner=self, lane="io")
 
     # 使用统计 -------------------------------------------------------------------------------
     def _build_export(self) -> None:
@@ -444,7 +445,7 @@ class StaffScreen(Screen):
         tasks.run(work, lambda files: self.export_msg.setText(f"已导出 {len(files)} 个表格到U盘的“{folder}”文件夹。"),
                   lambda e: self.export_msg.setText(getattr(e, "message", None)
                                                     or "导出没有成功（U盘可能已拔出或已满），请检查后再试。"),
-                  owner=self)
+                  owner=self, lane="io")
 
     # 设置 ---------------------------------------------------------------------------------
     def _build_settings(self) -> None:

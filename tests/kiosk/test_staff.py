@@ -514,3 +514,22 @@ def test_a_forced_look_at_the_stick_survives_the_poll_that_supersedes_it(qtbot, 
     staff.scan_usb()  # the timer's poll, before the forced look came back
     tasks.wait_idle()
     qtbot.waitUntil(lambda: bool(looked), timeout=5000)
+
+
+def test_the_staff_screen_does_not_wait_behind_the_catalogue_worker(qtbot, setup):
+    """Its reads went to the one catalogue worker, behind the sentence model loading at start
+    (seconds): staff saw an empty screen. They have a lane of their own now."""
+    import threading
+
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick)
+    gate = threading.Event()
+    tasks.run(lambda _p: gate.wait(30), owner=win, quiet=True)  # a long call on the catalogue worker
+    try:
+        enter(qtbot, win)
+        staff = win.staff_screen
+        qtbot.waitUntil(lambda: "本机目录：" in staff.current_label.text(), timeout=10000)
+        qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+        assert not gate.is_set()
+    finally:
+        gate.set()
