@@ -634,8 +634,10 @@ class MainWindow(QMainWindow):
         of the catalogue (CatalogError) is shown as it is; anything else in general words."""
         from catalog.errors import CatalogError, IndexDamaged
 
-        if isinstance(exc, IndexDamaged):
+        if isinstance(exc, IndexDamaged) and not getattr(self.catalog, "repaired_index", False):
             text = "查询机正在自动修复检索索引，请稍等片刻再试。"
+        elif isinstance(exc, IndexDamaged):  # rebuilt once already (see _index_damaged)
+            text = "刚才的操作没有完成。请联系工作人员检查查询机（可以重新导入目录）。"
         elif isinstance(exc, CatalogError):
             text = exc.message
         else:
@@ -647,6 +649,11 @@ class MainWindow(QMainWindow):
     def _index_damaged(self, exc: BaseException) -> None:
         """A search or a question failed inside the index: rebuild it from the data, once."""
         if self._repairing:
+            return
+        if getattr(self.catalog, "repaired_index", False):
+            # rebuilt once already and failing again: not the files (a bug, or a disk failing
+            # now); rebuilding on every search would only keep the kiosk busy. Said, and logged.
+            log.error("index failed again after its rebuild: %s", getattr(exc, "detail", exc))
             return
         self._repairing = True
         log.error("index failed while in use: %s", getattr(exc, "detail", exc))

@@ -91,9 +91,14 @@ class ResultsScreen(Screen):
     def _failed(self, exc: BaseException) -> None:
         from catalog.errors import IndexDamaged
 
-        # the window starts the repair (kiosk.tasks.on_damage) and runs this search again after it
-        self.notice.setText("查询机正在自动修复检索索引，请稍等片刻，完成后会自动显示结果。"
-                            if isinstance(exc, IndexDamaged) else "这次搜索没有完成，请再点一次“搜索”。")
+        # the window starts the repair (kiosk.tasks.on_damage) and runs this search again after it,
+        # unless this catalogue is that repair already (then staff must look at the kiosk)
+        if isinstance(exc, IndexDamaged) and not getattr(self.catalog, "repaired_index", False):
+            self.notice.setText("查询机正在自动修复检索索引，请稍等片刻，完成后会自动显示结果。")
+        elif isinstance(exc, IndexDamaged):
+            self.notice.setText("这次搜索没有完成。请联系工作人员检查查询机（可以重新导入目录）。")
+        else:
+            self.notice.setText("这次搜索没有完成，请再点一次“搜索”。")
 
     # showing -------------------------------------------------------------------------------
     def _fill(self, result) -> None:

@@ -333,6 +333,15 @@ def test_an_index_that_fails_mid_search_is_rebuilt_and_the_search_answered(qtbot
     qtbot.waitUntil(lambda: "检索索引曾经损坏" in win.info.text(), timeout=60000)
     qtbot.waitUntil(lambda: win.results.result is not None and win.results.result.total > 0, timeout=10000)
     assert win.stack.currentWidget() is win.results
+    # failing again after the rebuild: no second rebuild (a rebuild per search would keep it busy)
+    rebuilt = own_data.pointer().generation
+    _garble_store(own_data)
+    win.home.search.box.setText("低保")
+    win.show_results("救助")
+    settle(qtbot)
+    qtbot.waitUntil(lambda: "请联系工作人员" in win.results.notice.text(), timeout=10000)
+    settle(qtbot)
+    assert not win._repairing and own_data.pointer().generation == rebuilt
 
 
 def test_after_an_update_the_old_catalogue_is_closed_and_every_screen_serves_the_new(qtbot, own_data, keys,
