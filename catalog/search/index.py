@@ -97,6 +97,25 @@ class RawHits:
     facets: dict[str, dict[str, int]]
 
 
+def _write(ix, docs: Iterable[Document], deletes: Iterable[str] | None, progress: Progress | None,
+           total: int, faq_text: dict[str, str] | None) -> None:
+    """One whoosh writer, committed whole or not at all: a new index gets ``docs`` added (``deletes``
+    None); an update has ``deletes`` removed and ``docs`` replacing any of the same id."""
+    writer = ix.writer(limitmb=128)
+    add = writer.add_document if deletes is None else writer.update_document
+    try:
+        for doc_id in deletes or ():
+            writer.delete_by_term("id", doc_id)
+        for n, doc in enumerate(docs, 1):
+            add(**_fields(doc, faq_text or {}))
+            if progress and (n % 20 == 0 or n == total):
+                progress(n, total)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
 class WhooshEngine:
     """Build, update and query a whoosh index in one folder."""
 
@@ -113,17 +132,7 @@ class WhooshEngine:
         """A new index at ``path`` holding ``docs``."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        ix = windex.create_in(str(path), _schema())
-        writer = ix.writer(limitmb=128)
-        try:
-            for n, doc in enumerate(docs, 1):
-                writer.add_document(**_fields(doc, faq_text or {}))
-                if progress and (n % 20 == 0 or n == total):
-                    progress(n, total)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        _write(windex.create_in(str(path), _schema()), docs, None, progress, total, faq_text)
         return cls(path)
 
     @classmethod
@@ -136,19 +145,7 @@ class WhooshEngine:
         from catalog.packaging.datadir import link_tree
 
         link_tree(Path(old), Path(new))
-        ix = windex.open_dir(str(new))
-        writer = ix.writer(limitmb=128)
-        try:
-            for doc_id in deletes:
-                writer.delete_by_term("id", doc_id)
-            for n, doc in enumerate(upserts, 1):
-                writer.update_document(**_fields(doc, faq_text or {}))
-                if progress and (n % 20 == 0 or n == total):
-                    progress(n, total)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        _write(windex.open_dir(str(new)), upserts, deletes, progress, total, faq_text)
         return cls(new)
 
     # searching ---------------------------------------------------------------------------

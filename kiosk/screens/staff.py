@@ -101,6 +101,7 @@ class StaffScreen(Screen):
         self.usb_timer.setInterval(USB_POLL_MS)
         self.usb_timer.timeout.connect(self.scan_usb)
         self._sticks: list[Path] = []
+        self._scan_forced = False  # a forced look not yet answered (scan_usb)
         # every read of a database, a key folder or a stick runs off the GUI thread, newest first
         # (the io lane: they need no Catalog, and must not wait behind a search or the model loading)
         self.current_reads = tasks.Latest(self, lane="io")
@@ -179,7 +180,7 @@ class StaffScreen(Screen):
 
         extra = self.stick_dirs()
         # a forced look survives the timer's poll that supersedes it (kiosk.tasks.Latest)
-        self._scan_forced = getattr(self, "_scan_forced", False) or force
+        self._scan_forced = self._scan_forced or force
         # a dying stick can make even a directory listing hang: never on the GUI thread
         self.stick_reads.run(lambda _p: usb_folders(extra), self._sticks_seen, quiet=True)
 

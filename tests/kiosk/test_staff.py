@@ -88,12 +88,18 @@ def test_first_run_sets_a_pin_stored_as_a_slow_salted_hash(qtbot, setup):
     assert kiosk_settings.load(data_dir).check_pin("135790")
 
 
-def test_five_wrong_pins_lock_the_gate(qtbot, setup):
+def locked_out(qtbot, setup):
+    """A window whose PIN gate took five wrong PINs."""
     data_dir, stick = setup
     win = make_window(qtbot, data_dir, stick)
     open_gate(qtbot, win)
-    for n in range(5):
+    for _ in range(5):
         type_pin(qtbot, win, "000000")
+    return win
+
+
+def test_five_wrong_pins_lock_the_gate(qtbot, setup):
+    win = locked_out(qtbot, setup)
     assert "5 分钟后再试" in win.pin_msg.text()
     type_pin(qtbot, win, "246810")  # even the right PIN waits
     assert win.current != "staff" and "分钟后再试" in win.pin_msg.text()
@@ -435,11 +441,7 @@ def test_the_lock_message_says_the_lock_that_applies(qtbot, setup, monkeypatch):
     import kiosk.window
 
     monkeypatch.setattr(kiosk.window, "PIN_LOCK_S", 120)
-    data_dir, stick = setup
-    win = make_window(qtbot, data_dir, stick)
-    open_gate(qtbot, win)
-    for _ in range(5):
-        type_pin(qtbot, win, "000000")
+    win = locked_out(qtbot, setup)
     assert "2 分钟后再试" in win.pin_msg.text()
 
 
