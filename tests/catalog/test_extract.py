@@ -14,6 +14,8 @@ import pytest
 from catalog import extract as ex
 from catalog.catalogue import Catalog
 from catalog.errors import CatalogError
+from catalog.extract.font import REPLACEMENT, get_font
+from catalog.extract.linebreak import NO_LINE_END, NO_LINE_START
 from catalog.model import Document, Domain
 from pkgtools import REPO
 
@@ -216,7 +218,7 @@ def test_a_character_the_font_lacks_prints_as_a_visible_box(store, tmp_path):
     r = ex.extract_document(store, doc.id, tmp_path / "d.pdf", paragraphs=[n], now=NOW)
     assert r.replaced == sorted(set(bad) & set(ex.paragraphs(doc.body)[n - 1]))
     text = squash("".join(pdftext(r.path)))
-    expected = squash(ex.paragraphs(doc.body)[n - 1]).replace(bad[0], ex.REPLACEMENT)
+    expected = squash(ex.paragraphs(doc.body)[n - 1]).replace(bad[0], REPLACEMENT)
     assert expected in text
 
 
@@ -228,7 +230,7 @@ SIZE = 10.0
 
 def naive_lines(text: str, width: float) -> list[str]:
     """Cut where the line is full, as if there were no rules."""
-    face = ex._get_font().face
+    face = get_font().face
     lines, cur, used = [], "", 0.0
     for ch in text:
         w = face.charWidths.get(ord(ch), face.defaultWidth) * SIZE / 1000
@@ -244,9 +246,9 @@ def check_rules(lines: list[str]) -> None:
     for k, line in enumerate(lines):
         assert line, lines
         if k > 0:
-            assert line[0] not in ex.NO_LINE_START, (k, lines)
+            assert line[0] not in NO_LINE_START, (k, lines)
         if k < len(lines) - 1:
-            assert line[-1] not in ex.NO_LINE_END, (k, lines)
+            assert line[-1] not in NO_LINE_END, (k, lines)
             assert not (line[-1] in "…—" and lines[k + 1][0] == line[-1]), lines
 
 
@@ -275,7 +277,7 @@ def test_line_breaking_keeps_the_chinese_rules(text):
     lines = ex.break_lines(text, [width], SIZE)
     check_rules(lines)
     assert "".join(lines) == text
-    font = ex._get_font()
+    font = get_font()
     for line in lines:
         assert font.stringWidth(line, SIZE) <= width + 1e-6
 
@@ -328,8 +330,8 @@ def test_line_breaking_rules_hold_in_the_printed_pdf(tmp_path):
                     lines.append(line)
         assert len(lines) > 30
         for k, line in enumerate(lines):
-            assert line[0] not in ex.NO_LINE_START, line
-            assert line[-1] not in ex.NO_LINE_END, line
+            assert line[0] not in NO_LINE_START, line
+            assert line[-1] not in NO_LINE_END, line
         assert "".join(lines) == body.replace("\n", "")  # every character, in order, once
         assert "测试〔2025〕1号" in squash("".join(pdftext(r.path)))
         assert "目录第7版" in squash("".join(pdftext(r.path)))
