@@ -14,10 +14,14 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 
 from catalog.packaging.datadir import DataDir, atomic_write
-from kiosk import theme
 
 log = logging.getLogger("kiosk")
 FILE = "kiosk.toml"
+# behaviour defaults (looks - colours, sizes, fonts - are in kiosk/theme.py)
+IDLE_TIMEOUT_S = 90       # no touch for this long: the countdown starts
+COUNTDOWN_S = 15          # 还需要更多时间吗？ before everything is reset
+SEARCH_DEBOUNCE_MS = 250  # typing pause before suggestions/search refresh
+PINYIN_MAX_LETTERS = 32   # letters the on-screen keyboard's pinyin buffer holds (kiosk/widgets/keyboard.py)
 # what the staff screen's steppers allow, and what a settings file is held to
 IDLE_TIMEOUT_RANGE = (30, 600)   # seconds without a touch before the countdown
 IDLE_TIMEOUT_STEP = 15
@@ -30,8 +34,8 @@ DEFAULT_PIN = "000000"  # until staff set their own (staff issue: first-run PIN 
 class Settings:
     kiosk_name: str = "政务公开专区查询机"
     location: str = ""
-    idle_timeout_s: int = theme.IDLE_TIMEOUT_S
-    countdown_s: int = theme.COUNTDOWN_S
+    idle_timeout_s: int = IDLE_TIMEOUT_S
+    countdown_s: int = COUNTDOWN_S
     orientation: str = "landscape"  # or "portrait"
     help_contact: str = "如需帮助，请咨询大厅工作人员。"
     printer: str = ""          # "" the system default, a printer's name, or "file:/path.pdf"
@@ -73,7 +77,7 @@ def load(data_dir: DataDir) -> Settings:
     s.extra = {k: v for k, v in flat.items() if k not in known}
     if s.orientation not in ("landscape", "portrait"):
         s.orientation = "landscape"
-    s.idle_timeout_s = _within(s.idle_timeout_s, IDLE_TIMEOUT_RANGE, theme.IDLE_TIMEOUT_S)
+    s.idle_timeout_s = _within(s.idle_timeout_s, IDLE_TIMEOUT_RANGE, IDLE_TIMEOUT_S)
     s.page_limit = _within(s.page_limit, PAGE_LIMIT_RANGE, Settings.page_limit)
     return s
 

@@ -1,7 +1,8 @@
-"""Colours, sizes and timings of the kiosk in one place (normal and elder mode).
+"""Colours and sizes of the kiosk in one place (normal and elder mode).
 
 Sizes are in device-independent pixels on a 1080p screen; elder mode (长辈模式) scales type and
 targets up. Every text/background pair is chosen for contrast (see tests for the computed ratios).
+Only looks live here: behaviour defaults (timeouts, delays, counts) are in :mod:`kiosk.settings`.
 """
 
 from __future__ import annotations
@@ -41,10 +42,6 @@ ELDER = Theme(
     line_height=1.6, bg="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#2B2B2B",
     accent="#8E1B14", accent_text="#FFFFFF", warn_bg="#FFFFFF", warn_text="#6B1F00", focus="#002E8A")
 
-IDLE_TIMEOUT_S = 90       # no touch for this long: the countdown starts
-COUNTDOWN_S = 15          # 还需要更多时间吗？ before everything is reset
-SEARCH_DEBOUNCE_MS = 250  # typing pause before suggestions/search refresh
-
 
 # ---- on-screen keyboard (kiosk/widgets/keyboard.py) -------------------------------------------
 # Keys are Theme.text on Theme.surface (letters, digits, candidates) or on KEYBOARD_FN_BG (退格,
@@ -60,5 +57,4 @@ KEY_FN_LABEL_SCALE = 0.36     # 退格 清空 … label px = max(body_px, key_px
 KEY_MAX_WIDTH_SCALE = 1.6     # a letter key grows no wider than key_px * this on wide screens
 KEY_RADIUS_PX = 8
 KEY_BORDER_PX = 2
-PINYIN_MAX_LETTERS = 32       # letters the pinyin buffer holds
 PINYIN_WIDTH_SCALE = 2.5      # the pinyin typed so far: key_px * this wide, longer runs elided at left

@@ -180,7 +180,7 @@ class AskScreen(Screen):
     def read_answer(self, answer: str, mark: bool = True) -> None:
         """Read ``answer`` aloud; with ``mark`` the answer card marks each sentence (a 相关规定
         card is read, not marked)."""
-        from kiosk.speech.normalize import split_sentences
+        from kiosk.speech.sentences import split_sentences
 
         if not mark:
             self.answer_label = None

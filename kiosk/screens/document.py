@@ -171,7 +171,7 @@ class DocumentScreen(Screen):
     # read aloud ----------------------------------------------------------------------------
     def read_aloud(self, start_at: int = 0) -> None:
         """Read the title and the body, sentence by sentence, highlighting each."""
-        from kiosk.speech.normalize import Sentence, split_sentences
+        from kiosk.speech.sentences import Sentence, split_sentences
 
         if self.doc is None:
             return

@@ -86,7 +86,7 @@ class DomainScreen(Screen):
 
     # read aloud: one field of the card per sentence, the field being read highlighted
     def read_item(self, lines: list) -> None:
-        from kiosk.speech.normalize import Sentence
+        from kiosk.speech.sentences import Sentence
 
         self._reading = lines
         self.win.reader.speak_sentences([Sentence(0, len(x.plain), x.plain) for x in lines])

@@ -7,7 +7,8 @@
 
 See the module docstring of :mod:`kiosk.speech.normalize` for why the pipeline looks like this.
 """
-from kiosk.speech.normalize import Sentence, normalize, split_sentences
+from kiosk.speech.normalize import normalize
 from kiosk.speech.pinyin_text import load_polyphones, speakable, to_pinyin
+from kiosk.speech.sentences import Sentence, split_sentences
 
 __all__ = ["Sentence", "normalize", "split_sentences", "to_pinyin", "speakable", "load_polyphones"]

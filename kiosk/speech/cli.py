@@ -18,7 +18,7 @@ def speak_main(argv: list[str]) -> int:
     p.add_argument("-o", "--out", required=True, metavar="OUT.wav")
     args = p.parse_args(argv)
     from kiosk.speech import engine
-    from kiosk.speech.normalize import split_sentences
+    from kiosk.speech.sentences import split_sentences
 
     if not engine.MIN_RATE <= args.rate <= engine.MAX_RATE:
         print("语速要在 0.5 到 2.0 之间。", file=sys.stderr)

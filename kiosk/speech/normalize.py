@@ -1,6 +1,6 @@
-"""Sentence splitting and text normalization for read-aloud (written forms -> spoken Chinese).
+"""Text normalization for read-aloud (written forms -> spoken Chinese).
 
-Pipeline::
+Pipeline (split_sentences: :mod:`kiosk.speech.sentences`; number words: :mod:`kiosk.speech.numbers`)::
 
     document text -> split_sentences() -> normalize() -> to_pinyin() -> espeak-ng -v cmn-latn-pinyin
 
@@ -30,8 +30,6 @@ Why this pipeline (measured with espeak-ng 1.51 on Debian 12, ``espeak-ng -x -q`
   yao4); its ``tone_sandhi=True`` option misreads ordinals (第一条 -> di4 yi4), so it is not used;
   to_pinyin() only adds the unambiguous 不 + tone 4 -> bu2.
 * ü is written "v" (lv4, nve4), which espeak reads correctly ("lu:4" is not).  Neutral tone "ma5" works.
-* espeak-ng synthesizes a sentence to a WAV in ~15 ms, so synthesis per sentence is cheap and the
-  UI can highlight the sentence being spoken using the spans from :func:`split_sentences`.
 
 Reading decisions made by :func:`normalize` (documented here, tested in tests/kiosk/test_normalize.py):
 
@@ -39,12 +37,11 @@ Reading decisions made by :func:`normalize` (documented here, tested in tests/ki
 * 文号: 景府办字〔2024〕28号 -> 景府办字二零二四年第二十八号 (explicit 年 and 第: unambiguous by ear,
   and it is how the number is read out in meetings).  Brackets 〔〕 [] ［］ 【】 () （） accepted.
 * Dates: 2024年3月5日 / 2024-03-05 / 2024/3/5 / 2024.3.5 -> 二零二四年三月五日 (日, not 号).
-* Cardinals: 10 -> 十, 12 -> 十二 (a leading 一十 becomes 十), 105 -> 一百零五, 1010 -> 一千零一十,
-  20000 -> 两万, 2000 -> 两千, 200 -> 二百, 100000000 -> 一亿.  两 is used for a leading 2 before
-  千/万/亿 and for a bare 2 before a measure word (2个 -> 两个, 2年 -> 两年, 2万 -> 两万); otherwise 二
+* Cardinals are read as in :func:`kiosk.speech.numbers.cardinal` (105 -> 一百零五, 2000 -> 两千);
+  a bare 2 before a measure word is read 两 (2个 -> 两个, 2年 -> 两年, 2万 -> 两万); otherwise 二
   (2月 -> 二月, 第2条 -> 第二条, 2.5 -> 二点五).
-* Decimals: digits after the point one by one (3.14 -> 三点一四); money amounts drop trailing zeros
-  after the point (1200.50元 -> 一千二百点五元, 1200.00元 -> 一千二百元).
+* Decimals: digits after the point one by one (3.14 -> 三点一四, :func:`kiosk.speech.numbers.read_decimal`);
+  money amounts drop trailing zeros after the point (1200.50元 -> 一千二百点五元, 1200.00元 -> 一千二百元).
 * Percent / permille: 15% -> 百分之十五, 3.5‰ -> 千分之三点五, 15%-20% and 15-20% -> 百分之十五至百分之二十.
 * Ranges (- － — – ~ ～ between numbers) -> 至: 60-70岁 -> 六十至七十岁, 3—5个工作日 -> 三至五个工作日.
 * Phone numbers, hotlines, ID / account / postal codes: digit by digit with 1 as 幺 (the convention
@@ -64,230 +61,10 @@ Reading decisions made by :func:`normalize` (documented here, tested in tests/ki
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-__all__ = [
-    "Sentence",
-    "split_sentences",
-    "normalize",
-    "cardinal",
-    "read_digits",
-    "read_decimal",
-]
+from kiosk.speech.numbers import cardinal, read_decimal, read_digits
 
-# ---------------------------------------------------------------------------------------------
-# Sentence splitting
-# ---------------------------------------------------------------------------------------------
-
-_TERMINATORS = set("。！？；!?;…⋯\n\r")
-_CLOSERS = set("”’」』）)】〕》〉］]｝}\"'")
-_SOFT_BREAKS = set("，、：,:")
-_SPEAKABLE = re.compile(r"\w")  # letters, digits, CJK
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence: ``text == original[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def span(self) -> tuple[int, int]:
-        return (self.start, self.end)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _soft_cuts(text: str, start: int, end: int) -> list[int]:
-    """Positions just after a soft break (plus closing quotes) inside [start, end)."""
-    cuts = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _SOFT_BREAKS:
-            # ASCII "," and ":" between digits are a thousands separator / a clock time.
-            if ch in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
-                i += 1
-                continue
-            j = i + 1
-            while j < end and text[j] in _CLOSERS:
-                j += 1
-            if j < end:
-                cuts.append(j)
-            i = j
-            continue
-        i += 1
-    return cuts
-
-
-def _split_long(text: str, start: int, end: int, max_len: int) -> list[tuple[int, int]]:
-    if end - start <= max_len:
-        return [(start, end)]
-    cuts = _soft_cuts(text, start, end)
-    pieces = []
-    pos = start
-    while end - pos > max_len:
-        inside = [c for c in cuts if pos < c <= pos + max_len]
-        if inside:
-            cut = inside[-1]
-        else:
-            later = [c for c in cuts if c > pos + max_len]
-            if not later:
-                break
-            cut = later[0]
-        pieces.append((pos, cut))
-        pos = cut
-    pieces.append((pos, end))
-    return pieces
-
-
-def split_sentences(text: str, max_len: int = 80) -> list[Sentence]:
-    """Split ``text`` into sentences with character spans into the original string.
-
-    Sentences end at 。！？； (and ASCII !?;), at "…"/"……" and at line breaks; closing quotes and
-    brackets right after the terminator stay with the sentence.  Leading/trailing whitespace is
-    trimmed from each span and spans without any letter, digit or CJK character are dropped.
-    Sentences longer than ``max_len`` characters are cut further after ，、： (the last such break
-    that keeps a piece within ``max_len``, else the first one after it).
-    """
-    raw: list[tuple[int, int]] = []
-    n = len(text)
-    seg_start = 0
-    i = 0
-    while i < n:
-        if text[i] in _TERMINATORS:
-            # A run of terminators ends one sentence; line breaks only group with line breaks, so
-            # "……" on the next line is not glued to this sentence.
-            newline = text[i] in "\r\n"
-            j = i + 1
-            while j < n and text[j] in _TERMINATORS and (text[j] in "\r\n") == newline:
-                j += 1
-            while not newline and j < n and text[j] in _CLOSERS:
-                j += 1
-            raw.append((seg_start, j))
-            seg_start = i = j
-        else:
-            i += 1
-    if seg_start < n:
-        raw.append((seg_start, n))
-
-    out: list[Sentence] = []
-    for s, e in raw:
-        s, e = _trim(text, s, e)
-        for ps, pe in _split_long(text, s, e, max_len):
-            ps, pe = _trim(text, ps, pe)
-            if pe > ps and _SPEAKABLE.search(text, ps, pe):
-                out.append(Sentence(ps, pe, text[ps:pe]))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Number reading
-# ---------------------------------------------------------------------------------------------
-
-_DIGIT_WORDS = "零一二三四五六七八九"
-_POS_UNITS = ("", "十", "百", "千")
-_GROUP_UNITS = ("", "万", "亿", "万亿")
-
-
-def read_digits(digits: str, yao: bool = False) -> str:
-    """Read a digit string one digit at a time ("2024" -> 二零二四; yao: 1 -> 幺)."""
-    out = []
-    for ch in digits:
-        if ch.isdigit():
-            word = _DIGIT_WORDS[int(ch)]
-            out.append("幺" if yao and ch == "1" else word)
-        elif ch.isalpha():
-            out.append(f" {ch.upper()} ")
-        elif ch in " -－—":
-            out.append(" ")
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
-
-
-def _section(n: int, leading: bool) -> str:
-    """0 < n < 10000 -> Chinese, without the leading 零 (handled by the caller)."""
-    digits = f"{n:04d}"
-    out = []
-    zero_pending = False
-    for idx, ch in enumerate(digits):
-        d = int(ch)
-        pos = 3 - idx
-        if d == 0:
-            if out:
-                zero_pending = True
-            continue
-        if zero_pending:
-            out.append("零")
-            zero_pending = False
-        if d == 2 and pos == 3:
-            word = "两"
-        else:
-            word = _DIGIT_WORDS[d]
-        out.append(word + _POS_UNITS[pos])
-    text = "".join(out)
-    if leading and text.startswith("一十"):
-        text = text[1:]  # 10..19 at the start of a number: 十, 十二
-    return text
-
-
-def cardinal(n: int, liang: bool = False) -> str:
-    """Integer -> Chinese cardinal.  ``liang``: a bare 2 is read 两 (before a measure word)."""
-    if n < 0:
-        return "负" + cardinal(-n, liang)
-    if n == 0:
-        return "零"
-    if n == 2:
-        return "两" if liang else "二"
-    if n >= 10**16:
-        return read_digits(str(n))
-    groups = []
-    m = n
-    while m:
-        groups.append(m % 10000)
-        m //= 10000
-    out = []
-    zero_pending = False
-    for gi in range(len(groups) - 1, -1, -1):
-        g = groups[gi]
-        if g == 0:
-            if out:
-                zero_pending = True
-            continue
-        if out and (zero_pending or g < 1000):
-            out.append("零")
-        zero_pending = False
-        if g == 2 and gi > 0:
-            sec = "两"
-        else:
-            sec = _section(g, leading=not out)
-        out.append(sec + _GROUP_UNITS[gi])
-    return "".join(out)
-
-
-def read_decimal(number: str, liang: bool = False) -> str:
-    """'3.14' -> 三点一四, '1200' -> 一千二百; a leading '-' -> 负."""
-    sign = ""
-    if number[:1] in "-−－":
-        sign, number = "负", number[1:]
-    number = number.lstrip("+")
-    if "." in number:
-        int_part, frac = number.split(".", 1)
-        head = cardinal(int(int_part or "0"))
-        return sign + head + "点" + read_digits(frac)
-    return sign + cardinal(int(number), liang=liang)
-
-
-# ---------------------------------------------------------------------------------------------
-# Normalization rules
-# ---------------------------------------------------------------------------------------------
+__all__ = ["normalize"]
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
               "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ"}

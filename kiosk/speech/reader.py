@@ -21,7 +21,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, Sign
 from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
 
 from kiosk.speech import engine
-from kiosk.speech.normalize import Sentence, split_sentences
+from kiosk.speech.sentences import Sentence, split_sentences
 
 log = logging.getLogger("kiosk")
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPus
                                QVBoxLayout, QWidget)
 
 from kiosk import theme as th
+from kiosk.settings import PINYIN_MAX_LETTERS
 from kiosk.theme import NORMAL, Theme
 
 log = logging.getLogger("kiosk")
@@ -297,7 +298,7 @@ class PinyinKeyboard(QWidget):
     def _letter(self, letter: str) -> None:
         if self._mode == "en":
             self._commit(letter)
-        elif len(self._buffer) < th.PINYIN_MAX_LETTERS:
+        elif len(self._buffer) < PINYIN_MAX_LETTERS:
             self._set_buffer(self._buffer + letter)
 
     def _digit(self, digit: str) -> None:

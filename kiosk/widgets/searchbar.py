@@ -10,7 +10,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from catalog import settings
-from kiosk import tasks, theme
+from kiosk import tasks
+from kiosk.settings import SEARCH_DEBOUNCE_MS
 
 
 class SearchBar(QWidget):
@@ -42,7 +43,7 @@ class SearchBar(QWidget):
         self.suggestions.hide()
         lay.addWidget(self.suggestions)
         self.keyboard = None
-        self._debounce = QTimer(self, singleShot=True, interval=theme.SEARCH_DEBOUNCE_MS)
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._suggest)
         self.box.textChanged.connect(lambda _t: self._debounce.start())
         self.box.returnPressed.connect(self.submit)

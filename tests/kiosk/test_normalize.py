@@ -6,7 +6,7 @@ import wave
 import pytest
 
 from kiosk.speech import load_polyphones, normalize, speakable, split_sentences, to_pinyin
-from kiosk.speech.normalize import cardinal
+from kiosk.speech.numbers import cardinal
 
 # ------------------------------------------------------------------ normalization table
 

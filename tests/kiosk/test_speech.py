@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from kiosk import tasks
 from kiosk.settings import Settings
 from kiosk.speech import engine
-from kiosk.speech.normalize import split_sentences
+from kiosk.speech.sentences import split_sentences
 from kiosk.speech.reader import Reader
 from pkgtools import REPO, records
 
