@@ -84,7 +84,8 @@ VECTOR_CACHE = Path(tempfile.gettempdir()) / "devsets-vector-cache.db"
 
 def build_catalogue(name: str, folder: Path, work: Path, vectors: bool = True) -> tuple[Path, float]:
     """Pack the set as an unsigned catalogue and import it; (data folder, import seconds)."""
-    from catalog.packaging.packages import import_package, pack
+    from catalog.packaging.pack import pack
+    from catalog.packaging.packages import import_package
 
     source = work / f"{name}-source"
     source.mkdir(parents=True)

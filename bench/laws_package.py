@@ -157,7 +157,7 @@ def pack_source(source: Path, out_zip: Path, counts: dict, started: float, *,
     is set) so the zip is byte-for-byte reproducible; returns the build summary. Without vectors
     (147k passages would take hours to embed), or with random ones for timing
     (``synthetic_vectors``, see ``synthetic_vector_cache``)."""
-    from catalog.packaging.packages import pack
+    from catalog.packaging.pack import pack
 
     pinned = "SOURCE_DATE_EPOCH" not in os.environ
     if pinned:

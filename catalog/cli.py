@@ -439,7 +439,7 @@ def cmd_embed(args, data_dir) -> int:
 
 
 def cmd_pack(args, data_dir) -> int:
-    from catalog.packaging.packages import pack
+    from catalog.packaging.pack import pack
 
     if args.key is None and not args.unsigned:
         print("请用 --key 给出私钥文件（或用 --unsigned 制作测试用的未签名包）。", file=sys.stderr)

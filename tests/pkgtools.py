@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog import settings as _settings
-from catalog.packaging.packages import pack
+from catalog.packaging.pack import pack
 from catalog.packaging.signing import keygen
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def write_source(folder: Path, recs: dict[str, list[dict]], sequence: int = 1,
 
 def build(tmp: Path, name: str, recs: dict, *, key: Path | None, sequence: int = 1,
           base: Path | None = None, vectors: bool = False, **kw) -> Path:
-    """A real package zip built with ``catalog.packaging.packages.pack``; without passage vectors unless
+    """A real package zip built with ``catalog.packaging.pack.pack``; without passage vectors unless
     asked (embedding real laws' passages takes minutes; tests/catalog/test_passages.py packs them)."""
     src = write_source(tmp / f"src-{name}", recs, sequence=sequence, **kw)
     out = tmp / f"{name}.zip"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import lzma
 import os
-import shutil
 import stat
 import zipfile
 import zlib

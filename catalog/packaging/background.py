@@ -64,10 +64,10 @@ def import_in_child(
     """Import ``package`` into ``data_dir`` in a child process and return its report. Blocks (call it
     off the GUI thread); ``progress(stage, done, total)`` is called from a reader thread and
     ``started(proc)`` once the child runs (to stop it: ``proc.kill()``, which is safe at any
-    moment). ``confirm`` holds the staff confirmations given (catalog.packaging.packages.CONFIRMATIONS).
+    moment). ``confirm`` holds the staff confirmations given (catalog.packaging.checks.CONFIRMATIONS).
     Raises PackageRefused (with what it ``needs``) when the package is refused, CatalogError when the
     child dies before its switch; a child that dies after it still returns the (new) report."""
-    from catalog.packaging.packages import CONFIRMATIONS
+    from catalog.packaging.checks import CONFIRMATIONS
 
     cmd = [*child_command(), "--data-dir", str(data_dir.root), "import", str(package),
            "--json", "--progress"]

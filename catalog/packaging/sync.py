@@ -12,7 +12,8 @@ from pathlib import Path
 from catalog.packaging.archive import stage
 from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError, PackageRefused
-from catalog.packaging.packages import _open_current, check_package, read_manifest
+from catalog.packaging.checks import check_package, read_manifest
+from catalog.packaging.packages import open_current
 from catalog.packaging.records import FILES as RECORD_FILES
 from catalog.packaging.signing import fingerprint, load_public_raw, verify
 from catalog.packaging.trust import DEMO_FINGERPRINT, DEMO_PUBLISHER, demo_usable
@@ -37,7 +38,7 @@ class PackageInfo:
     signer: str | None = None        # fingerprint of the signing key, None when unsigned
     signature: str = ""              # 已签名（可信）/ 签名人不在本机信任列表 / 未签名 / 签名无效
     counts: dict[str, int] = field(default_factory=dict)
-    # staff confirmations (catalog.packaging.packages.CONFIRMATIONS) it needs to apply; with ``applies``
+    # staff confirmations (catalog.packaging.checks.CONFIRMATIONS) it needs to apply; with ``applies``
     # false, ``reason`` says why and ``confirmable`` whether giving them would let it apply
     needs: list[str] = field(default_factory=list)
     confirmable: bool = False
@@ -139,7 +140,7 @@ def _inspect(data_dir: DataDir, package: Path | str, stick_keys: dict[str, bytes
         info.signer, info.signature = _signature(staged, raw, state.keys, info.publisher)
         if stick_keys and (staged / "manifest.sig").is_file():
             info.stick_signer = verify((staged / "manifest.sig").read_bytes(), raw, stick_keys)
-        current = _open_current(data_dir) if data_dir.root.exists() else None
+        current = open_current(data_dir) if data_dir.root.exists() else None
         try:
             info.current_publisher = current.meta().get("publisher") if current is not None else None
             _dry_run(info, staged, present, state.keys, current, state.demo_retired)

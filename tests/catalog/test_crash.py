@@ -16,7 +16,7 @@ from catalog.packaging.datadir import DataDir
 from catalog.packaging.packages import import_package
 from pkgtools import REPO, build, records
 
-# Named fault points of catalog.packaging.packages (CATALOG_CRASH_AT), in the order an import passes them.
+# Named fault points (catalog.packaging.faults.checkpoint, CATALOG_CRASH_AT), in the order an import passes them.
 NAMED_POINTS = ["copy-0", "staged", "verify-0", "verified", "build-dir", "store-0", "store-written",
                 "index-20", "index-25", "index-built", "switch-0", "published", "switched", "switch-1"]
 

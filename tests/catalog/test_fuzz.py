@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from catalog.packaging import archive
 from catalog.catalogue import Catalog
 from catalog.errors import CatalogError
-from catalog.packaging.packages import import_package, read_manifest
+from catalog.packaging.checks import read_manifest
+from catalog.packaging.packages import import_package
 from catalog.packaging.records import RECORD_TYPES, read_records, read_terms
 from catalog.settings import MAX_QUERY_CHARS, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION
 from pkgtools import FILE_OF, PUBLISHER, build, records, signed_zip, snapshot

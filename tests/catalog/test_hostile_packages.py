@@ -368,7 +368,7 @@ def test_a_record_with_a_5000_digit_number_or_absurd_nesting(dd, tmp_path, keys)
 
 def test_pack_refuses_records_an_import_would_refuse(tmp_path, keys):
     from catalog.errors import CatalogError
-    from catalog.packaging.packages import pack
+    from catalog.packaging.pack import pack
     from tests.pkgtools import write_source
 
     recs = records(4)
@@ -389,7 +389,7 @@ def test_pack_refuses_records_an_import_would_refuse(tmp_path, keys):
 
 
 def test_pack_takes_notepads_bom_and_the_package_imports(dd, tmp_path, keys):
-    from catalog.packaging.packages import pack
+    from catalog.packaging.pack import pack
     from tests.pkgtools import write_source
 
     src = write_source(tmp_path / "src", records(5), sequence=2, terms="低保 最低生活保障\n")
@@ -404,7 +404,7 @@ def test_pack_takes_notepads_bom_and_the_package_imports(dd, tmp_path, keys):
 
 def test_a_public_key_cannot_sign_and_a_private_key_cannot_be_trusted(tmp_path, keys):
     from catalog.errors import CatalogError
-    from catalog.packaging.packages import pack
+    from catalog.packaging.pack import pack
     from catalog.packaging.signing import fingerprint_file
     from tests.pkgtools import write_source
 

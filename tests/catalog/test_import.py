@@ -210,7 +210,7 @@ def test_usage_error_exit_2():
 def test_self_test_refuses_an_index_that_disagrees_with_its_store(tmp_path):
     """The check a new generation passes before it is switched live, on a real mismatch."""
     from catalog.search.index import WhooshEngine
-    from catalog.packaging.packages import _self_test
+    from catalog.packaging.generation import _self_test
 
     recs = records(5)
     store = Store.create(tmp_path / "catalog.db")

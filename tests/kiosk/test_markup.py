@@ -17,7 +17,8 @@ from PySide6.QtGui import Qt  # QtGui's Qt carries mightBeRichText
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget, QTextEdit, QWidget
 
 from catalog.packaging.datadir import DataDir
-from catalog.packaging.packages import import_package, pack
+from catalog.packaging.packages import import_package
+from catalog.packaging.pack import pack
 from kiosk import tasks
 from kiosk.settings import Settings
 from pkgtools import FAQS, build, records, write_source
