@@ -13,11 +13,12 @@ from reportlab.pdfbase import pdfmetrics
 
 from catalog.extract.builder import Builder
 from catalog.extract.font import FONT_NAME
+from catalog.packaging.records import IN_FORCE
 from catalog.extract.ranges import omission_mark, parse_ranges
 from catalog.extract.ranges import paragraphs as _split  # a parameter of extract_document hides it
 from catalog.extract.result import ExtractError, ExtractResult
 
-CURRENT = "现行有效"
+CURRENT = IN_FORCE
 MISSING = "—"  # printed for a header field the catalogue does not give
 
 

@@ -17,7 +17,10 @@ from typing import Any
 from catalog.errors import PackageRefused
 
 KINDS = ("政策文件", "政策解读", "通知公告", "办事指南", "其他")
-STATUSES = ("现行有效", "已修改", "失效", "废止")
+IN_FORCE = "现行有效"
+STATUSES = (IN_FORCE, "已修改", "失效", "废止")
+# the word on the badge of a document not in force (a card, the document page)
+STATUS_BADGES = {"已修改": "已修改", "失效": "已失效", "废止": "已废止"}
 RECORD_TYPES = ("domain", "item", "document", "faq")
 
 FILES = {"domain": "domains.jsonl", "item": "items.jsonl", "document": "documents.jsonl",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from catalog.packaging.records import IN_FORCE
 from catalog.search.pinyin import quick_syllables
 from catalog.store import Store
 
@@ -50,7 +51,7 @@ def build_rows(store: Store, term_words: list[tuple[str, float]]):
         yield from rows(f.question.rstrip("？?"), "faq", f.id, 2.0)
     titles = store.db.execute("select id, title, status from documents").fetchall()
     for doc_id, title, status in titles:
-        yield from rows(title, "document", doc_id, 1.0 if status == "现行有效" else 0.4)
+        yield from rows(title, "document", doc_id, 1.0 if status == IN_FORCE else 0.4)
     for word, weight in term_words:
         yield from rows(word, "term", None, weight)
 

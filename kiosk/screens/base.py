@@ -8,14 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
+from catalog.packaging.records import STATUS_BADGES
 from kiosk.theme import NORMAL, Theme
 from kiosk.widgets.touch import make_kinetic
 
 if TYPE_CHECKING:
     from kiosk.window import MainWindow
-
-STATUS_BADGE = {"已修改": "已修改", "失效": "已失效", "废止": "已废止"}
-
 
 def clear_layout(layout) -> None:
     while layout.count():
@@ -91,7 +89,7 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 
 def status_badge(status: str) -> QLabel | None:
     """A worded badge (meaning never carried by colour alone); None for documents in force."""
-    text = STATUS_BADGE.get(status)
+    text = STATUS_BADGES.get(status)
     return label(text, "badge", wrap=False) if text else None
 
 

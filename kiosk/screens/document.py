@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from kiosk import tasks
-from kiosk.screens.base import STATUS_BADGE, Screen, button, label, row
+from catalog.packaging.records import STATUS_BADGES
+from kiosk.screens.base import Screen, button, label, row
 from kiosk.widgets.speechbar import SpeechBar
 from kiosk.widgets.touch import make_kinetic
 
@@ -134,7 +135,7 @@ class DocumentScreen(Screen):
         t = self.theme
         e = html.escape
         parts = [f"<h1 style='font-size:{t.heading_px}px'>{e(doc.title)}</h1>"]
-        badge = STATUS_BADGE.get(doc.status)
+        badge = STATUS_BADGES.get(doc.status)
         if badge:
             parts.append(f"<p><b style='color:{t.warn_text}; border:2px solid {t.warn_text}'>【{e(badge)}】</b>"
                          f"　本文件不是现行有效版本，请以现行文件为准。</p>")

@@ -97,3 +97,15 @@ def test_the_resources_the_core_reads_are_where_it_looks():
 
     assert BUILTIN.is_file() and len(builtin_groups()) > 300
     assert FONT_FILE.is_file()
+
+
+def test_status_words_have_one_vocabulary():
+    """The four 有效性 values are said once (records.STATUSES); every table keyed by them covers
+    exactly those, so a renamed status cannot silently fall back to a default weight."""
+    from catalog import settings
+    from catalog.answers.retrieve import STATUS_PENALTY
+    from catalog.extract.kinds import CURRENT
+    from catalog.packaging.records import IN_FORCE, STATUS_BADGES, STATUSES
+
+    assert set(settings.STATUS_WEIGHT) == set(STATUS_PENALTY) == set(STATUSES)
+    assert set(STATUS_BADGES) == set(STATUSES) - {IN_FORCE} and CURRENT == IN_FORCE
