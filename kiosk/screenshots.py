@@ -87,19 +87,19 @@ def render_all(app, win, out: Path, size) -> int:
     win.start_countdown()
     shot("countdown")
     win.keep_going()
-    win._staff_taps = []
+    win.gate._taps = []
     for _ in range(5):
-        win._staff_tap()
+        win.gate.tap()
     shot("staff-pin")
-    win.pin.hide()
+    win.gate.close()
     win.enter_staff()
     staff = win.staff_screen
-    settle(app, lambda: bool(staff.current_label.text()), 30)  # read off the GUI thread
+    settle(app, lambda: bool(staff.update_tab.current_label.text()), 30)  # read off the GUI thread
     shot("staff-update")
     staff.show_tab("settings")
     shot("staff-settings")
     staff.show_tab("keys")
-    settle(app, lambda: staff.keys_box.count() > 0, 30)
+    settle(app, lambda: staff.keys_tab.keys_box.count() > 0, 30)
     shot("staff-keys")
     win.leave_staff()
     # a question no FAQ answers: 相关规定 from the texts, and the document opened at its article

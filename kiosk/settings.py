@@ -27,7 +27,28 @@ IDLE_TIMEOUT_RANGE = (30, 600)   # seconds without a touch before the countdown
 IDLE_TIMEOUT_STEP = 15
 PAGE_LIMIT_RANGE = (0, 200)      # pages one visit may print (0: printing off)
 PAGE_LIMIT_STEP = 5
-DEFAULT_PIN = "000000"  # until staff set their own (staff issue: first-run PIN setup)
+ALERT_MS = 8000           # how long a failure's message stays under the header
+# the staff gate (kiosk/staff_gate.py) and staff mode
+STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0  # taps on the header's title that open the PIN pad
+PIN_MIN, PIN_MAX = 6, 12  # digits of a staff PIN
+PIN_TRIES, PIN_LOCK_S = 5, 300  # this many wrong PINs lock the pad for this long
+STAFF_IDLE_S = 300        # staff mode leaves by itself after this long without a touch
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be the staff PIN (in plain Chinese), or None: 6 to 12 digits, and not
+    one that is guessed first (one digit repeated, a run such as 123456 or 654321, or a short
+    group repeated such as 121212 or 520520)."""
+    if not (PIN_MIN <= len(pin) <= PIN_MAX and pin.isascii() and pin.isdigit()):
+        return f"密码须是 {PIN_MIN} 到 {PIN_MAX} 位数字。"
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if steps == {0}:
+        return "这个密码太容易被猜到（同一个数字重复）。"
+    if steps in ({1}, {-1}):
+        return "这个密码太容易被猜到（连续的数字）。"
+    if any(len(pin) % n == 0 and pin == pin[:n] * (len(pin) // n) for n in (2, 3)):
+        return "这个密码太容易被猜到（几个数字反复出现）。"
+    return None
 
 
 @dataclass
@@ -56,8 +77,10 @@ class Settings:
         self.pin_salt, self.pin_hash = salt.hex(), self._hash(pin, salt)
 
     def check_pin(self, pin: str) -> bool:
-        if not self.pin_hash:
-            return pin == DEFAULT_PIN
+        """Whether ``pin`` is the staff PIN; always false while none is set (the first use sets
+        one: kiosk.staff_gate), so there is no default PIN to try."""
+        if not self.pin_hash or not self.pin_salt:
+            return False
         return self._hash(pin, bytes.fromhex(self.pin_salt)) == self.pin_hash
 
 

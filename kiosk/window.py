@@ -1,83 +1,40 @@
 """The kiosk window: a header (home, back, 长辈模式), the screens, and the kiosk behaviour —
-full screen, no way out for citizens, an idle countdown that resets everything, and a hidden
-gesture plus PIN for staff."""
+full screen, no way out for citizens, an idle countdown that resets everything. Where a citizen
+is and can go back to is a route (kiosk.routes); the hidden way in for staff is
+kiosk.staff_gate."""
 
 from __future__ import annotations
 
 import logging
-import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QProgressBar, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from catalog.catalogue import Catalog
 from catalog.packaging.datadir import DataDir
 from catalog.usage import UsageLog
 from catalog.packaging.packages import STAGES
-from kiosk import tasks
+from kiosk import routes, tasks
 from kiosk.bootstrap import open_catalog, open_or_repair
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.printing import PrintScreen
-from kiosk.screens.staff import STAFF_IDLE_S, StaffScreen
+from kiosk.screens.staff import StaffScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.results import ResultsScreen
-from kiosk.settings import Settings
+from kiosk.settings import ALERT_MS, STAFF_IDLE_S, Settings
+from kiosk.staff_gate import StaffGate
 from kiosk.style import stylesheet
 from kiosk.theme import ELDER, NORMAL
+from kiosk.idle import IdleWatcher
+from kiosk.widgets.overlay import Overlay
 from kiosk.widgets.stack import PageStack
 
 log = logging.getLogger("kiosk")
 
-INPUT_EVENTS = {QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.TouchBegin,
-                QEvent.TouchUpdate, QEvent.KeyPress, QEvent.Wheel}
-STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0
-PIN_TRIES, PIN_LOCK_S = 5, 300  # 5 wrong PINs lock the gate for 5 minutes
-ALERT_MS = 8000  # how long a failure's message stays under the header
 HIDDEN_STYLE_GAP_MS = 40  # hidden screens are restyled one at a time, after the visible one painted
-
-
-class IdleWatcher(QObject):
-    """Any touch anywhere restarts the idle timer (presses count, not only moves)."""
-
-    def __init__(self, on_input, parent: QObject):
-        # owned by its window: when the window goes, Qt removes the filter from the application
-        super().__init__(parent)
-        self.on_input = on_input
-
-    def eventFilter(self, obj, event):
-        if event.type() in INPUT_EVENTS:
-            self.on_input()
-        return False
-
-
-class Overlay(QFrame):
-    """A dimmed layer over the whole window with a dialog in the middle."""
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("overlay")
-        outer = QVBoxLayout(self)
-        outer.setAlignment(Qt.AlignCenter)
-        self.dialog = QFrame()
-        self.dialog.setObjectName("dialog")
-        self.dialog.setMaximumWidth(900)  # a dialog, not a second screen
-        self.box = QVBoxLayout(self.dialog)
-        self.box.setContentsMargins(40, 32, 40, 32)
-        self.box.setSpacing(20)
-        outer.addWidget(self.dialog)
-        self.hide()
-
-    def open(self) -> None:
-        win = self.parentWidget()
-        if hasattr(win, "ensure_styled"):
-            win.ensure_styled(self)
-        self.setGeometry(win.rect())
-        self.raise_()
-        self.show()
 
 
 class MainWindow(QMainWindow):
@@ -106,11 +63,11 @@ class MainWindow(QMainWindow):
         self.domain_names: dict[str, str] = {}
         self.elder = False
         self.theme = NORMAL
-        self.history: list[tuple[str, tuple]] = []
+        self.history: list[routes.Route] = []  # the pages 返回 goes back to, newest last
+        self.route: routes.Route = routes.Home()
         self._styled: dict[QWidget, object] = {}  # part -> the theme its style sheet was made for
         self._screen_keyboards: dict[QWidget, list] = {}
         self._allow_close = False
-        self._staff_taps: list[float] = []
         self.setWindowTitle("政务公开专区查询机")
         if kiosk_mode:
             self.setWindowFlags(Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
@@ -159,9 +116,6 @@ class MainWindow(QMainWindow):
 
         self.staff_timer = QTimer(self, singleShot=True)
         self.staff_timer.timeout.connect(self.leave_staff)
-        self._pin_failures = 0
-        self._pin_locked_until = 0.0
-        self._new_pin: str | None = None
         self.idle_timer = QTimer(self, singleShot=True)
         self.idle_timer.timeout.connect(self.start_countdown)
         self.countdown_timer = QTimer(self, interval=1000)
@@ -185,7 +139,7 @@ class MainWindow(QMainWindow):
         self.back_btn = self._nav_button("← 返回", self.go_back)
         self.title = QLabel("政务公开专区")
         self.title.setObjectName("heading")
-        self.title.mousePressEvent = lambda _e: self._staff_tap()
+        self.title.mousePressEvent = lambda _e: self.gate.tap()
         self.info = QLabel("")
         self.info.setTextFormat(Qt.PlainText)  # 目录：{publisher} comes from a package
         self.info.setObjectName("muted")
@@ -278,98 +232,68 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.info.setText(getattr(exc, "message", None) or "目录暂时无法使用，请联系工作人员。")
 
-    # navigation ----------------------------------------------------------------------------
-    def _show(self, name: str, args: tuple = (), push: bool = True) -> None:
-        if push and (name, args) != (self.current, getattr(self, "_current_args", ())):
-            self.history.append((self.current, getattr(self, "_current_args", ())))
-        self.current, self._current_args = name, args
+    # navigation (kiosk.routes) ---------------------------------------------------------------
+    def go(self, route: routes.Route, push: bool = True) -> None:
+        """Show ``route``'s screen, the page before it kept for 返回 (unless ``push`` is false).
+        The caller puts the page on the screen: ``route.open(self)``."""
+        if push and route != self.route:
+            self.history.append(self.route)
+        self.route = route
+        self.current = route.screen
         self.reader.stop()  # speech ends with the screen it belonged to
-        screen = self.screens[name]
+        screen = self.screens[route.screen]
         self.ensure_styled(screen)
         self.stack.setCurrentWidget(screen)
         self.back_btn.setEnabled(bool(self.history))
 
+    def open(self, route: routes.Route) -> None:
+        self.go(route)
+        route.open(self)
+
     def show_results(self, query: str) -> None:
-        self._show("results", ("q", query))
-        self.results.run(query)
+        self.open(routes.Results(query))
 
     def show_listing(self, title: str, ids: list[str]) -> None:
-        self._show("results", ("list", title, tuple(ids)))
-        self.results.show_listing(title, list(ids))
+        self.open(routes.Listing(title, tuple(ids)))
 
     def show_document(self, doc_id: str, at: tuple[int, int] | None = None) -> None:
         """A document; with ``at`` (first paragraph, paragraphs) opened there, the passage marked."""
-        self._show("document", (doc_id, at))
-        self.document.reset()
-        self.document.open(doc_id, at)
+        self.open(routes.Document(doc_id, at))
 
     def show_domain(self, domain_id: str) -> None:
-        self._show("domain", (domain_id,))
-        self.domain.reset()
-        self.domain.open(domain_id)
+        self.open(routes.Domain(domain_id))
 
     def show_faq(self, faq_id: str) -> None:
         """One FAQ's answer, on the ask screen (with its sources and 有用/没用)."""
-        self._show("ask", ("faq", faq_id))
-        self.ask.show_answer_of(faq_id)
+        self.open(routes.Answer(faq_id))
 
     def show_print(self, doc_id: str, paragraphs: list[int] | None = None) -> None:
         """Choose paragraphs of a document (``paragraphs``, from 1, ticked already), preview the
         extract, print or save it."""
-        self._show("print", (doc_id, tuple(paragraphs or ())))
-        self.print.reset()
-        self.print.open(doc_id, paragraphs)
+        self.open(routes.PrintDocument(doc_id, tuple(paragraphs or ())))
 
     def show_print_answer(self, faq_id: str) -> None:
-        self._show("print", ("faq", faq_id))
-        self.print.reset()
-        self.print.open_answer(faq_id)
+        self.open(routes.PrintAnswer(faq_id))
 
     def show_print_item(self, item_id: str) -> None:
-        self._show("print", ("item", item_id))
-        self.print.reset()
-        self.print.open_item(item_id)
+        self.open(routes.PrintItem(item_id))
 
     def show_ask(self, question: str | None = None) -> None:
         """The ask screen: popular questions, or the answer to ``question``."""
-        self._show("ask", ("q", question) if question else ("popular",))
-        if question:
-            self.ask.ask(question)
-        else:
-            self.ask.show_popular()
+        self.open(routes.Question(question) if question else routes.Popular())
 
     def go_back(self) -> None:
+        """The page before, as it was: reopened only when its screen shows something else now."""
         if not self.history:
             return
-        name, args = self.history.pop()
-        self._show(name, args, push=False)
-        if name == "results" and args and args[0] == "q" and self.results.query != args[1]:
-            self.results.run(args[1])
-        elif name == "results" and args and args[0] == "list":
-            self.results.show_listing(args[1], list(args[2]))
-        elif name == "document" and (self.document.doc is None or self.document.doc.id != args[0]):
-            self.document.open(args[0], args[1] if len(args) > 1 else None)
-        elif name == "domain" and (self.domain.domain is None or self.domain.domain.id != args[0]):
-            self.domain.open(args[0])
-        elif name == "print" and args[0] == "faq":
-            self.print.reset()
-            self.print.open_answer(args[1])
-        elif name == "print" and args[0] == "item":
-            self.print.reset()
-            self.print.open_item(args[1])
-        elif name == "print" and (self.print.doc is None or self.print.doc.id != args[0]):
-            self.print.open(args[0], list(args[1]) if len(args) > 1 else None)
-        elif name == "ask":
-            if args[0] == "faq":
-                self.ask.show_answer_of(args[1])
-            elif args[0] == "q":
-                self.ask.ask(args[1])
-            else:
-                self.ask.show_popular()
+        route = self.history.pop()
+        self.go(route, push=False)
+        if not route.showing(self):
+            route.open(self)
 
     def go_home(self) -> None:
         self.history.clear()
-        self._show("home", (), push=False)
+        self.go(routes.Home(), push=False)
 
     # 长辈模式 -------------------------------------------------------------------------------
     def toggle_elder(self) -> None:
@@ -402,11 +326,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, *self.screens.values(),
-                self.countdown, self.pin]
+                self.countdown, self.gate.overlay]
 
     def _visible_parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, self.stack.currentWidget(),
-                *(o for o in (self.countdown, self.pin) if o.isVisible())]
+                *(o for o in (self.countdown, self.gate.overlay) if o.isVisible())]
 
     def ensure_styled(self, part: QWidget) -> None:
         if self._styled.get(part) is self.theme:
@@ -481,8 +405,7 @@ class MainWindow(QMainWindow):
             s.reset()
         for kb in getattr(self, "keyboards", []):
             kb.reset()
-        self.pin.hide()
-        self.pin_box.clear()
+        self.gate.close()
         self.alert.hide()  # a CatalogError's message may quote what was typed
         self.alert.clear()
         if self.current == "staff":
@@ -494,8 +417,7 @@ class MainWindow(QMainWindow):
 
     # overlays: countdown, PIN, staff ----------------------------------------------------------
     def _build_overlays(self) -> None:
-        self.countdown = Overlay(self)
-        self.countdown.box.addWidget(self._big_label("还需要更多时间吗？"))
+        self.countdown = Overlay(self, "还需要更多时间吗？")
         self.countdown_text = QLabel()
         self.countdown_text.setTextFormat(Qt.PlainText)
         self.countdown_text.setWordWrap(True)
@@ -505,99 +427,12 @@ class MainWindow(QMainWindow):
         more.clicked.connect(self.keep_going)
         self.countdown.box.addWidget(more)
 
-        self.pin = Overlay(self)
-        self.pin.box.addWidget(self._big_label("工作人员验证"))
-        self.pin_box = QLineEdit()
-        self.pin_box.setEchoMode(QLineEdit.Password)
-        self.pin_box.setReadOnly(True)
-        self.pin.box.addWidget(self.pin_box)
-        self.pin_msg = QLabel("请输入工作人员密码")
-        self.pin_msg.setTextFormat(Qt.PlainText)
-        self.pin.box.addWidget(self.pin_msg)
-        pad = QGridLayout()
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清除", "0", "确定"]
-        self.pin_keys = {}
-        for n, k in enumerate(keys):
-            b = QPushButton(k)
-            b.setFocusPolicy(Qt.NoFocus)
-            b.clicked.connect(lambda _c=False, k=k: self._pin_key(k))
-            self.pin_keys[k] = b
-            pad.addWidget(b, n // 3, n % 3)
-        self.pin.box.addLayout(pad)
-        cancel = QPushButton("取消")
-        cancel.clicked.connect(lambda: (self.pin.hide(), self.pin_box.clear()))
-        self.pin.box.addWidget(cancel)
-
-
-    def _big_label(self, text: str) -> QLabel:
-        w = QLabel(text)
-        w.setTextFormat(Qt.PlainText)
-        w.setObjectName("heading")
-        return w
-
-    def _staff_tap(self) -> None:
-        now = time.monotonic()
-        self._staff_taps = [t for t in self._staff_taps if now - t < STAFF_TAP_WINDOW_S] + [now]
-        if len(self._staff_taps) >= STAFF_TAPS:
-            self._staff_taps.clear()
-            self._new_pin = None
-            self.pin_box.clear()
-            if not self.settings.pin_hash:
-                self.pin_msg.setText("首次使用：请设置 6 到 12 位数字的工作人员密码。")
-            else:
-                self.pin_msg.setText("请输入工作人员密码")
-            self.pin.open()
-
-    def _pin_key(self, key: str) -> None:
-        if key == "清除":
-            self.pin_box.clear()
-        elif key == "确定":
-            self._pin_entered(self.pin_box.text())
-            self.pin_box.clear()
-        elif len(self.pin_box.text()) < 12:
-            self.pin_box.setText(self.pin_box.text() + key)
-
-    def _pin_entered(self, pin: str) -> None:
-        from kiosk import settings as kiosk_settings
-
-        if not self.settings.pin_hash:  # first run: set a PIN, twice
-            if len(pin) < 6:
-                self.pin_msg.setText("密码至少 6 位数字，请重新设置。")
-            elif self._new_pin is None:
-                self._new_pin = pin
-                self.pin_msg.setText("请再输入一次，确认新密码。")
-            elif pin != self._new_pin:
-                self._new_pin = None
-                self.pin_msg.setText("两次输入不一样，请重新设置。")
-            else:
-                self.settings.set_pin(pin)
-                kiosk_settings.save(self.data_dir, self.settings)
-                self.pin.hide()
-                self.enter_staff()
-            return
-        now = time.monotonic()
-        if now < self._pin_locked_until:
-            left = int(self._pin_locked_until - now) // 60 + 1
-            self.pin_msg.setText(f"密码错误次数过多，请 {left} 分钟后再试。")
-            return
-        if self.settings.check_pin(pin):
-            self._pin_failures = 0
-            self.pin.hide()
-            self.enter_staff()
-            return
-        self._pin_failures += 1
-        if self._pin_failures >= PIN_TRIES:
-            self._pin_failures = 0
-            self._pin_locked_until = now + PIN_LOCK_S
-            self.pin_msg.setText(f"密码错误次数过多，请 {-(-PIN_LOCK_S // 60)} 分钟后再试。")
-            log.warning("staff PIN locked after %d wrong tries", PIN_TRIES)
-        else:
-            self.pin_msg.setText(f"密码不正确，请重新输入（还可以试 {PIN_TRIES - self._pin_failures} 次）。")
+        self.gate = StaffGate(self)
 
     # staff mode -----------------------------------------------------------------------------
     def enter_staff(self) -> None:
         self.history.clear()
-        self._show("staff", (), push=False)
+        self.go(routes.Staff(), push=False)
         self.staff_screen.entered()
         self.staff_timer.start(STAFF_IDLE_S * 1000)
         log.info("staff mode entered")
@@ -683,6 +518,6 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        for o in (self.countdown, self.pin):
+        for o in (self.countdown, self.gate.overlay):
             if o.isVisible():
                 o.setGeometry(self.rect())

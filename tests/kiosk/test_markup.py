@@ -213,12 +213,12 @@ def test_print_screens(qtbot, win, hostile):
 def test_staff_package_list_cannot_be_spoofed(qtbot, win):
     win.enter_staff()
     staff = win.staff_screen
-    settle(qtbot, lambda: len(staff.packages) == 1 and staff.package_box.count() == 1)
+    settle(qtbot, lambda: len(staff.update_tab.packages) == 1 and staff.update_tab.package_box.count() == 1)
     text = assert_plain(staff, "staff package list")
     assert "未签名" in text and "<!--" in text and "<font" in text
-    card = "\n".join(shown(staff.package_box.itemAt(0).widget()))
+    card = "\n".join(shown(staff.update_tab.package_box.itemAt(0).widget()))
     assert card.count("已签名（签名人可信）") == 1 and "未签名" in card  # the fake one, in plain sight
     staff.show_tab("keys")
-    settle(qtbot, lambda: bool(staff.stick_keys))
+    settle(qtbot, lambda: bool(staff.keys_tab.stick_keys))
     assert_plain(staff, "staff keys (a key file named with markup)")
     win.leave_staff()

@@ -48,13 +48,13 @@ def make_window(qtbot, data_dir, stick, pin="246810"):
 def open_gate(qtbot, win):
     for _ in range(5):
         qtbot.mouseClick(win.title, Qt.LeftButton)
-    assert win.pin.isVisible()
+    assert win.gate.overlay.isVisible()
 
 
 def type_pin(qtbot, win, pin):
     for k in pin:
-        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
-    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
+        qtbot.mouseClick(win.gate.keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.gate.keys["确定"], Qt.LeftButton)
 
 
 def texts(widget):
@@ -75,11 +75,11 @@ def test_first_run_sets_a_pin_stored_as_a_slow_salted_hash(qtbot, setup):
     data_dir, stick = setup
     win = make_window(qtbot, data_dir, stick, pin=None)
     open_gate(qtbot, win)
-    assert "首次使用" in win.pin_msg.text()
+    assert "首次使用" in win.gate.msg.text()
     type_pin(qtbot, win, "135790")
-    assert "再输入一次" in win.pin_msg.text()
+    assert "再输入一次" in win.gate.msg.text()
     type_pin(qtbot, win, "135791")
-    assert "不一样" in win.pin_msg.text() and win.current != "staff"
+    assert "不一样" in win.gate.msg.text() and win.current != "staff"
     type_pin(qtbot, win, "135790")
     type_pin(qtbot, win, "135790")
     assert win.current == "staff"
@@ -87,6 +87,18 @@ def test_first_run_sets_a_pin_stored_as_a_slow_salted_hash(qtbot, setup):
     assert "135790" not in saved and "pin_hash" in saved
     assert kiosk_settings.load(data_dir).check_pin("135790")
 
+
+
+def test_first_run_refuses_a_pin_guessed_first(qtbot, setup):
+    """123456 was accepted as the staff PIN (kiosk.settings.pin_problem says why not)."""
+    data_dir, stick = setup
+    win = make_window(qtbot, data_dir, stick, pin=None)
+    open_gate(qtbot, win)
+    type_pin(qtbot, win, "123456")
+    assert "容易被猜到" in win.gate.msg.text()
+    type_pin(qtbot, win, "123456")  # not taken as the confirmation of a PIN either
+    assert "容易被猜到" in win.gate.msg.text()
+    assert win.current != "staff" and not win.settings.pin_hash
 
 def locked_out(qtbot, setup):
     """A window whose PIN gate took five wrong PINs."""
@@ -100,10 +112,10 @@ def locked_out(qtbot, setup):
 
 def test_five_wrong_pins_lock_the_gate(qtbot, setup):
     win = locked_out(qtbot, setup)
-    assert "5 分钟后再试" in win.pin_msg.text()
+    assert "5 分钟后再试" in win.gate.msg.text()
     type_pin(qtbot, win, "246810")  # even the right PIN waits
-    assert win.current != "staff" and "分钟后再试" in win.pin_msg.text()
-    win._pin_locked_until = time.monotonic() - 1  # five minutes later
+    assert win.current != "staff" and "分钟后再试" in win.gate.msg.text()
+    win.gate.locked_until = time.monotonic() - 1  # five minutes later
     type_pin(qtbot, win, "246810")
     assert win.current == "staff"
 
@@ -113,13 +125,13 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
     qtbot.waitUntil(lambda: "第 2 版" in texts(staff), timeout=5000)  # new rows show a turn later
     shown = texts(staff)
     assert "第 2 版" in shown and "已签名（签名人可信）" in shown and "文件 12" in shown
     assert "不能导入：" in shown and "不比本机" in shown  # the old one says why
     stages = []
-    staff.progress_label.setText("")
+    staff.update_tab.progress_label.setText("")
     win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
     qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
     assert win.progress.isVisible()  # the mark citizens see
@@ -129,15 +141,15 @@ def test_stick_listing_apply_report_and_roll_back(qtbot, setup):
     tasks.run(lambda _p: cat.search("户口").total, answered.append)
     qtbot.waitUntil(lambda: bool(answered), timeout=20000)
     assert answered[0] > 0
-    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
-    report = staff.report_label.text()
+    qtbot.waitUntil(lambda: "导入完成" in staff.update_tab.report_label.text(), timeout=60000)
+    report = staff.update_tab.report_label.text()
     assert "第 2 版" in report and "文件：新增 4，修改 0，删除 0" in report
     assert {"copy", "verify", "store", "index", "switch"} <= set(stages)
     qtbot.waitUntil(lambda: "第 2 版" in win.info.text(), timeout=20000)  # the kiosk serves it
     assert not win.progress.isVisible()
-    qtbot.waitUntil(staff.rollback_btn.isEnabled, timeout=20000)  # once the new state is read
-    qtbot.mouseClick(staff.rollback_btn, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已回退：从第 2 版回到第 1 版" in staff.report_label.text(), timeout=20000)
+    qtbot.waitUntil(staff.update_tab.rollback_btn.isEnabled, timeout=20000)  # once the new state is read
+    qtbot.mouseClick(staff.update_tab.rollback_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已回退：从第 2 版回到第 1 版" in staff.update_tab.report_label.text(), timeout=20000)
     qtbot.waitUntil(lambda: "第 1 版" in win.info.text(), timeout=20000)
 
 
@@ -146,11 +158,11 @@ def test_a_refused_apply_keeps_the_old_catalogue_and_says_so(qtbot, setup, keys,
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
-    info = next(i for i in staff.packages if i.applies)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
+    info = next(i for i in staff.update_tab.packages if i.applies)
     (stick / "政务公开目录更新" / "v2.zip").write_bytes(b"pulled out halfway")  # the stick changed
-    staff.apply(info)
-    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.report_label.text(), timeout=30000)
+    staff.update_tab.apply(info)
+    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.update_tab.report_label.text(), timeout=30000)
     from catalog.catalogue import status
 
     assert status(data_dir).sequence == 1 and "第 1 版" in win.info.text()
@@ -167,7 +179,7 @@ def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
     qtbot.mouseClick(staff.tab_buttons["keys"], Qt.LeftButton)
     fp = fingerprint_file(keys.other_pub)
     # shown for the clerk to compare with the county office's
@@ -175,12 +187,13 @@ def test_installing_and_removing_a_publisher_key(qtbot, setup, keys):
     assert "U盘上没有它签名的更新包" in texts(staff)
     install = f"核对无误，安装（用于“{PUBLISHER}”）"
     qtbot.mouseClick(buttons(staff, install)[0], Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_msg.text(), timeout=10000)  # written off the GUI thread
+    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_tab.keys_msg.text(),
+                    timeout=10000)  # written off the GUI thread
     assert trusted(data_dir)[fp].publishers == (PUBLISHER,)
     qtbot.waitUntil(lambda: len(buttons(staff, "删除")) == 2, timeout=5000)
     assert f"指纹 {fp}　可签名：{PUBLISHER}" in texts(staff)
-    staff.remove_key(fp)
-    qtbot.waitUntil(lambda: "已删除" in staff.keys_msg.text(), timeout=10000)
+    staff.keys_tab.remove_key(fp)
+    qtbot.waitUntil(lambda: "已删除" in staff.keys_tab.keys_msg.text(), timeout=10000)
     assert fp not in trusted(data_dir)
 
 
@@ -199,14 +212,15 @@ def test_a_key_is_offered_for_the_publisher_whose_package_it_signed(qtbot, setup
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 3, timeout=20000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 3, timeout=20000)
     qtbot.waitUntil(lambda: "签名人不在本机的信任列表中" in texts(staff), timeout=5000)
     assert not buttons(staff, "确认后导入……")  # an unknown signer: no confirmation can help
     qtbot.mouseClick(staff.tab_buttons["keys"], Qt.LeftButton)
     qtbot.waitUntil(lambda: bool(buttons(staff, f"核对无误，安装（用于“{other}”）")), timeout=5000)
     assert not buttons(staff, f"核对无误，安装（用于“{PUBLISHER}”）")
     qtbot.mouseClick(buttons(staff, f"核对无误，安装（用于“{other}”）")[0], Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_msg.text(), timeout=10000)  # written off the GUI thread
+    qtbot.waitUntil(lambda: "已安装公钥" in staff.keys_tab.keys_msg.text(),
+                    timeout=10000)  # written off the GUI thread
     assert trusted(data_dir)[fingerprint_file(keys.other_pub)].publishers == (other,)
     qtbot.mouseClick(staff.tab_buttons["sync"], Qt.LeftButton)
     qtbot.waitUntil(lambda: bool(buttons(staff, "确认后导入……")), timeout=20000)
@@ -217,8 +231,8 @@ def test_a_key_is_offered_for_the_publisher_whose_package_it_signed(qtbot, setup
     assert not buttons(staff, "确认导入") and status(data_dir).publisher == PUBLISHER
     qtbot.mouseClick(buttons(staff, "确认后导入……")[0], Qt.LeftButton)
     qtbot.mouseClick(buttons(staff, "确认导入")[0], Qt.LeftButton)
-    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
-    assert f"本机目录已从“{PUBLISHER}”改为“{other}”" in staff.report_label.text()
+    qtbot.waitUntil(lambda: "导入完成" in staff.update_tab.report_label.text(), timeout=60000)
+    assert f"本机目录已从“{PUBLISHER}”改为“{other}”" in staff.update_tab.report_label.text()
     assert status(data_dir).publisher == other
 
 
@@ -229,8 +243,8 @@ def test_usage_export_to_the_stick(qtbot, setup):
     enter(qtbot, win)
     staff = win.staff_screen
     qtbot.mouseClick(staff.tab_buttons["export"], Qt.LeftButton)
-    qtbot.mouseClick(staff.export_btn, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已导出" in staff.export_msg.text(), timeout=10000)
+    qtbot.mouseClick(staff.export_tab.export_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已导出" in staff.export_tab.export_msg.text(), timeout=10000)
     files = list(stick.glob("查询机使用统计-*/*.csv"))
     assert len(files) == 6 and all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in files)
 
@@ -241,13 +255,13 @@ def test_settings_are_edited_and_saved(qtbot, setup):
     enter(qtbot, win)
     staff = win.staff_screen
     qtbot.mouseClick(staff.tab_buttons["settings"], Qt.LeftButton)
-    staff.fields["kiosk_name"].setText("某某镇便民服务中心查询机")
-    staff.fields["help_contact"].setText("请到 2 号窗口找工作人员。")
+    staff.settings_tab.fields["kiosk_name"].setText("某某镇便民服务中心查询机")
+    staff.settings_tab.fields["help_contact"].setText("请到 2 号窗口找工作人员。")
     before = win.settings.idle_timeout_s
     plus = [b for b in staff.findChildren(QPushButton) if b.text() == "＋" and b.isVisible()]
     qtbot.mouseClick(plus[0], Qt.LeftButton)
     qtbot.mouseClick(buttons(staff, "保存设置")[0], Qt.LeftButton)
-    assert "已保存" in staff.settings_msg.text()
+    assert "已保存" in staff.settings_tab.settings_msg.text()
     again = kiosk_settings.load(data_dir)
     assert again.kiosk_name == "某某镇便民服务中心查询机" and again.help_contact.startswith("请到 2 号窗口")
     assert again.idle_timeout_s == before + 15 and win.settings.idle_timeout_s == before + 15
@@ -262,7 +276,7 @@ def test_staff_mode_leaves_by_itself(qtbot, setup):
     win.staff_timer.setInterval(50)
     win.staff_timer.start()
     qtbot.waitUntil(lambda: win.current == "home", timeout=5000)
-    assert not win.staff_screen.usb_timer.isActive()
+    assert not win.staff_screen.update_tab.usb_timer.isActive()
 
 
 def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
@@ -271,7 +285,7 @@ def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
     enter(qtbot, win)
     staff = win.staff_screen
     qtbot.mouseClick(staff.tab_buttons["settings"], Qt.LeftButton)
-    box = staff.fields["location"]
+    box = staff.settings_tab.fields["location"]
     box.clear()
     qtbot.mouseClick(box, Qt.LeftButton)
     assert staff.keyboard.isVisible()
@@ -281,7 +295,7 @@ def test_settings_fields_are_typed_on_the_screen_keyboard(qtbot, setup):
     qtbot.mouseClick(next(b for b in staff.keyboard.candidate_buttons() if b.text() == "乡"), Qt.LeftButton)
     assert box.text() == "乡"
     # a printer written as a file, which needs : / . and _ (the form keyboard's symbol row)
-    printer = staff.fields["printer"]
+    printer = staff.settings_tab.fields["printer"]
     printer.clear()
     qtbot.mouseClick(printer, Qt.LeftButton)
     view = staff.areas["settings"].viewport()
@@ -307,10 +321,10 @@ def test_an_apply_failing_while_indexing_says_so_and_keeps_the_catalogue(qtbot, 
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
-    staff.apply(next(i for i in staff.packages if i.applies))
-    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.report_label.text(), timeout=30000)
-    assert "建立新目录时出错" in staff.report_label.text()
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.update_tab.packages), timeout=20000)
+    staff.update_tab.apply(next(i for i in staff.update_tab.packages if i.applies))
+    qtbot.waitUntil(lambda: "原来的目录没有任何改动" in staff.update_tab.report_label.text(), timeout=30000)
+    assert "建立新目录时出错" in staff.update_tab.report_label.text()
     assert status(data_dir).sequence == 1 and not win.progress.isVisible()
     with win.catalog.refreshed() as cat:
         assert cat.search("户口").total > 0
@@ -349,10 +363,10 @@ def start_apply_held_before_switch(qtbot, monkeypatch, setup):
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.update_tab.packages), timeout=20000)
     stages = []
     win.apply_progress = lambda s, d, t, orig=win.apply_progress: (stages.append(s), orig(s, d, t))
-    staff.apply(next(i for i in staff.packages if i.applies))
+    staff.update_tab.apply(next(i for i in staff.update_tab.packages if i.applies))
     return win, staff, stages
 
 
@@ -360,9 +374,9 @@ def apply_again(qtbot, monkeypatch, win, staff, data_dir):
     from catalog.catalogue import status
 
     monkeypatch.delenv("CATALOG_PAUSE_AT")
-    qtbot.waitUntil(lambda: any(i.applies for i in staff.packages), timeout=20000)
-    staff.apply(next(i for i in staff.packages if i.applies))
-    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
+    qtbot.waitUntil(lambda: any(i.applies for i in staff.update_tab.packages), timeout=20000)
+    staff.update_tab.apply(next(i for i in staff.update_tab.packages if i.applies))
+    qtbot.waitUntil(lambda: "导入完成" in staff.update_tab.report_label.text(), timeout=60000)
     assert status(data_dir).sequence == 2
 
 
@@ -379,10 +393,10 @@ def test_the_apply_process_killed_mid_apply_leaves_the_kiosk_serving(qtbot, setu
 
     win, staff, stages = start_apply_held_before_switch(qtbot, monkeypatch, setup)
     qtbot.waitUntil(lambda: stage in stages, timeout=60000)
-    os.kill(staff._job.pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: DIED in staff.report_label.text(), timeout=60000)
+    os.kill(staff.update_tab._job.pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: DIED in staff.update_tab.report_label.text(), timeout=60000)
     data_dir = setup[0]
-    assert not win.progress.isVisible() and not staff.stop_btn.isVisible()
+    assert not win.progress.isVisible() and not staff.update_tab.stop_btn.isVisible()
     assert status(data_dir).sequence == 1 and not data_dir.interrupted()
     assert win.catalog.is_current() and win.catalog.search("户口").total > 0
     apply_again(qtbot, monkeypatch, win, staff, data_dir)
@@ -394,11 +408,11 @@ def test_staff_can_stop_an_apply(qtbot, setup, monkeypatch):
 
     win, staff, stages = start_apply_held_before_switch(qtbot, monkeypatch, setup)
     qtbot.waitUntil(lambda: "store" in stages, timeout=60000)
-    staff.quit_app()  # not while an apply runs: it says how
-    assert win.isVisible() and "停止这次更新" in staff.quit_note.text()
-    assert staff.stop_btn.isVisible()
-    qtbot.mouseClick(staff.stop_btn, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已停止这次更新" in staff.report_label.text(), timeout=60000)
+    staff.quit_tab.quit_app()  # not while an apply runs: it says how
+    assert win.isVisible() and "停止这次更新" in staff.quit_tab.quit_note.text()
+    assert staff.update_tab.stop_btn.isVisible()
+    qtbot.mouseClick(staff.update_tab.stop_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已停止这次更新" in staff.update_tab.report_label.text(), timeout=60000)
     data_dir = setup[0]
     assert status(data_dir).sequence == 1 and not data_dir.interrupted()
     apply_again(qtbot, monkeypatch, win, staff, data_dir)
@@ -408,7 +422,7 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
     """The demo's private key is public (tools/demo-signing.key). While the demo is live, staff
     see its key named and warned about; importing the county's catalogue retires it by itself."""
     from catalog.packaging.trust import DEMO_FINGERPRINT, keys as trusted
-    from kiosk.screens.staff import DEMO_KEY_WARNING
+    from kiosk.screens.staff.update import DEMO_KEY_WARNING
 
     dd = tmp_path / "data"
     shutil.copytree(demo_dir, dd)
@@ -420,8 +434,8 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: DEMO_KEY_WARNING.strip() in staff.current_label.text(), timeout=10000)
-    qtbot.waitUntil(lambda: len(staff.packages) == 1, timeout=20000)
+    qtbot.waitUntil(lambda: DEMO_KEY_WARNING.strip() in staff.update_tab.current_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 1, timeout=20000)
     staff.show_tab("keys")
     qtbot.waitUntil(lambda: "演示公钥：只能签名演示目录" in texts(staff), timeout=5000)
     from pkgtools import PUBLISHER
@@ -430,19 +444,19 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
     staff.show_tab("sync")
     qtbot.waitUntil(lambda: bool(buttons(staff, "导入这个更新包")), timeout=20000)  # off the demo: no confirmation
     qtbot.mouseClick(buttons(staff, "导入这个更新包")[0], Qt.LeftButton)
-    qtbot.waitUntil(lambda: "导入完成" in staff.report_label.text(), timeout=60000)
-    assert "演示公钥已自动停用" in staff.report_label.text()
+    qtbot.waitUntil(lambda: "导入完成" in staff.update_tab.report_label.text(), timeout=60000)
+    assert "演示公钥已自动停用" in staff.update_tab.report_label.text()
     assert DEMO_FINGERPRINT not in trusted(data_dir)
-    qtbot.waitUntil(lambda: "演示公钥" not in staff.current_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "演示公钥" not in staff.update_tab.current_label.text(), timeout=5000)
 
 
 def test_the_lock_message_says_the_lock_that_applies(qtbot, setup, monkeypatch):
     """It said 5 分钟 whatever kiosk.window.PIN_LOCK_S held."""
-    import kiosk.window
+    import kiosk.settings
 
-    monkeypatch.setattr(kiosk.window, "PIN_LOCK_S", 120)
+    monkeypatch.setattr(kiosk.settings, "PIN_LOCK_S", 120)
     win = locked_out(qtbot, setup)
-    assert "2 分钟后再试" in win.pin_msg.text()
+    assert "2 分钟后再试" in win.gate.msg.text()
 
 
 def test_a_hand_edited_settings_file_is_held_to_what_the_steppers_allow(tmp_path):
@@ -489,14 +503,14 @@ def test_the_staff_screen_reads_no_database_key_folder_or_stick_on_the_gui_threa
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
     staff.show_tab("keys")
     qtbot.waitUntil(lambda: bool(buttons(staff, "删除")), timeout=10000)
-    staff.scan_usb(force=True)
+    staff.update_tab.scan_usb(force=True)
     qtbot.wait(2500)  # a poll of the stick
     staff.show_tab("export")
-    qtbot.mouseClick(staff.export_btn, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "已导出" in staff.export_msg.text(), timeout=10000)
+    qtbot.mouseClick(staff.export_tab.export_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "已导出" in staff.export_tab.export_msg.text(), timeout=10000)
     assert on_gui == []
 
 
@@ -507,13 +521,13 @@ def test_a_forced_look_at_the_stick_survives_the_poll_that_supersedes_it(qtbot, 
     win = make_window(qtbot, data_dir, stick)
     enter(qtbot, win)
     staff = win.staff_screen
-    qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
     tasks.wait_idle()
     qtbot.wait(50)
     looked = []
-    monkeypatch.setattr(staff, "_show_current", lambda: looked.append(1))
-    staff.scan_usb(force=True)
-    staff.scan_usb()  # the timer's poll, before the forced look came back
+    monkeypatch.setattr(staff.update_tab, "show_current", lambda: looked.append(1))
+    staff.update_tab.scan_usb(force=True)
+    staff.update_tab.scan_usb()  # the timer's poll, before the forced look came back
     tasks.wait_idle()
     qtbot.waitUntil(lambda: bool(looked), timeout=5000)
 
@@ -530,8 +544,8 @@ def test_the_staff_screen_does_not_wait_behind_the_catalogue_worker(qtbot, setup
     try:
         enter(qtbot, win)
         staff = win.staff_screen
-        qtbot.waitUntil(lambda: "本机目录：" in staff.current_label.text(), timeout=10000)
-        qtbot.waitUntil(lambda: len(staff.packages) == 2, timeout=20000)
+        qtbot.waitUntil(lambda: "本机目录：" in staff.update_tab.current_label.text(), timeout=10000)
+        qtbot.waitUntil(lambda: len(staff.update_tab.packages) == 2, timeout=20000)
         assert not gate.is_set()
     finally:
         gate.set()

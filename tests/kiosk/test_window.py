@@ -106,6 +106,36 @@ def test_search_open_result_back_and_home(qtbot, data):
     assert win.stack.currentWidget() is win.home and not win.history
 
 
+
+def test_back_returns_through_every_kind_of_page_as_it_was(qtbot, data):
+    """Navigation as routes (kiosk.routes): 返回 walks the pages back in order, each reopened only
+    when its screen shows something else by then."""
+    from kiosk import routes
+
+    win = make_window(qtbot, data)
+    store = win.catalog.store
+    faq = store.faqs()[0]
+    doc_id, other = faq.documents[0], next(d for d in store.ids("document") if d != faq.documents[0])
+    domain = store.domains()[0].id
+    steps = [lambda: win.show_results("户口"), lambda: win.show_document(doc_id),
+             lambda: win.show_domain(domain), lambda: win.show_faq(faq.id),
+             lambda: win.show_ask("孩子出生后怎么上户口"), lambda: win.show_print(doc_id, [1]),
+             lambda: win.show_print_answer(faq.id), lambda: win.show_document(other)]
+    for step in steps:
+        step()
+        settle(qtbot)
+    assert win.route == routes.Document(other) and len(win.history) == len(steps)
+    expected = [routes.PrintAnswer(faq.id), routes.PrintDocument(doc_id, (1,)),
+                routes.Question("孩子出生后怎么上户口"), routes.Answer(faq.id), routes.Domain(domain),
+                routes.Document(doc_id), routes.Results("户口"), routes.Home()]
+    for route in expected:
+        tap(qtbot, win.back_btn)
+        settle(qtbot)
+        assert win.route == route and win.stack.currentWidget() is win.screens[route.screen]
+        assert route.showing(win) or route.screen == "ask" or isinstance(route, routes.PrintAnswer)
+    assert not win.history and not win.back_btn.isEnabled()
+    assert win.document.doc.id == doc_id  # the document screen was reopened on the older page
+
 def test_the_search_boxes_take_no_more_than_catalog_reads(qtbot, data):
     from catalog import settings
 
@@ -248,16 +278,16 @@ def test_hidden_gesture_and_pin(qtbot, data):
     win.show()
     for _ in range(4):
         qtbot.mouseClick(win.title, Qt.LeftButton)
-    assert not win.pin.isVisible()  # four taps are not enough
+    assert not win.gate.overlay.isVisible()  # four taps are not enough
     qtbot.mouseClick(win.title, Qt.LeftButton)
-    assert win.pin.isVisible()
+    assert win.gate.overlay.isVisible()
     for k in "1357":
-        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
-    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
-    assert "不正确" in win.pin_msg.text() and win.current != "staff" and win.isVisible()
+        qtbot.mouseClick(win.gate.keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.gate.keys["确定"], Qt.LeftButton)
+    assert "不正确" in win.gate.msg.text() and win.current != "staff" and win.isVisible()
     for k in "2468":
-        qtbot.mouseClick(win.pin_keys[k], Qt.LeftButton)
-    qtbot.mouseClick(win.pin_keys["确定"], Qt.LeftButton)
+        qtbot.mouseClick(win.gate.keys[k], Qt.LeftButton)
+    qtbot.mouseClick(win.gate.keys["确定"], Qt.LeftButton)
     assert win.current == "staff" and win.stack.currentWidget() is win.staff_screen
     qtbot.mouseClick(win.staff_screen.tab_buttons["quit"], Qt.LeftButton)
     quit_btn = [b for b in win.staff_screen.findChildren(QPushButton) if b.text() == "关闭查询机程序"][0]
