@@ -12,7 +12,7 @@ from pathlib import Path
 from catalog.search.analysis import add_user_words
 from catalog.packaging.datadir import DataDir
 from catalog.errors import CatalogError, IndexDamaged, NoCatalogue
-from catalog.search.engines import configured, engine_class, index_failure, open_index
+from catalog.search.engines import configured, index_failure, open_index
 from catalog.model import Status
 from catalog.store import OldSchema, Store
 

@@ -218,8 +218,7 @@ def _page_text(kind: str, page) -> str:
         lines = ["领域：" + "、".join(f"{d.name}（{page.documents_per_domain.get(d.id, 0)}）"
                                    for d in page.domains if d.pilot)]
         lines += ["常见问题："] + [f"  {f.question}  ({f.id})" for f in page.questions]
-        lines += ["最新公开："] + [f"  {m['title']}　{m['published'] or m['written'] or ''}  ({m['id']})"
-                               for m in page.latest]
+        lines += ["最新公开："] + [f"  {m.title}　{m.date or ''}  ({m.id})" for m in page.latest]
         return "\n".join(lines)
     if kind == "questions":
         return "\n".join(f"{page.names.get(d, d)}：" + "；".join(f.question for f in page.by_domain[d])
@@ -227,7 +226,7 @@ def _page_text(kind: str, page) -> str:
     if kind == "document":
         d = page.document
         head = f"《{d.title}》 {d.doc_number or ''} {d.issuer or ''} {d.published or d.written or ''} {d.status}"
-        extra = [f"解读：{i['title']}（{i['id']}）" for i in page.interpretations]
+        extra = [f"解读：{i.title}（{i.id}）" for i in page.interpretations]
         extra += [f"相关问答：{f.question}（{f.id}）" for f in page.faqs]
         return "\n".join([head.strip(), "", d.body, "", *extra]).strip()
     if kind == "domain":
@@ -237,7 +236,7 @@ def _page_text(kind: str, page) -> str:
             lines.append(f"  {it.level1 or ''} {it.level2 or ''}（{len(page.item_documents.get(it.id, []))} 份）".rstrip())
         return "\n".join(lines)
     a = page.result.answers[0]
-    return f"问：{a.question}\n答：{a.answer}\n依据：" + "、".join(m["title"] for m in page.documents.values())
+    return f"问：{a.question}\n答：{a.answer}\n依据：" + "、".join(m.title for m in page.documents.values())
 
 
 def cmd_inspect(args, data_dir: DataDir) -> int:
@@ -355,7 +354,7 @@ def cmd_ask(args, data_dir: DataDir) -> int:
             meta = cat.store.document_meta(a.documents)
             for d in a.documents:
                 if d in meta:
-                    print(f"   出处：{meta[d]['title']}  ({d})")
+                    print(f"   出处：{meta[d].title}  ({d})")
     return 0
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# what long operations report: (stage, done, total); catalog.packaging.packages.STAGES names the stages
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -63,6 +67,43 @@ class Document:
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class DocumentBrief:
+    """A document's light metadata, without its body: what result lists, the home page's 最新公开,
+    a document's 政策解读 and an answer's cited documents show (``Store.document_meta``). In JSON
+    (the pages' ``to_json``) its fields in this order, ``domains`` a list."""
+
+    id: str
+    title: str
+    kind: str
+    status: str
+    published: str | None
+    written: str | None
+    domains: tuple[str, ...]
+    issuer: str | None
+    region: str | None
+
+    @property
+    def date(self) -> str | None:
+        """The date a citizen sees: published, else written."""
+        return self.published or self.written
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a document a question is answered from (catalog.answers.passages cuts them)."""
+
+    doc_id: str
+    n: int           # position within the document, from 0
+    paragraph: int   # index into Document.paragraphs where it starts
+    label: str       # 第十条, or 第3段 (paragraphs counted from 1)
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}#{self.n}"
 
 
 @dataclass

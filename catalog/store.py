@@ -25,7 +25,7 @@ INDEX_DAMAGED = ("本机目录的检索索引已损坏，目录数据本身完�
 
 class OldSchema(CatalogError):
     """The store was written by an older version of the software and must be upgraded."""
-from catalog.model import Attachment, Document, Domain, Faq, Item
+from catalog.model import Attachment, Document, DocumentBrief, Domain, Faq, Item, Passage
 
 SCHEMA_VERSION = 4
 
@@ -268,7 +268,7 @@ class Store:
                                            batch_size=500)
 
     def replace_passages(self, doc_ids: Iterable[str], passages: Iterable[Any]) -> None:
-        """The passages of ``doc_ids`` become ``passages`` (catalog.answers.passages.Passage)."""
+        """The passages of ``doc_ids`` become ``passages`` ((Passage, vector key) pairs)."""
         for chunk in _chunks(list(doc_ids), 500):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"delete from passages where doc_id in ({marks})", chunk)
@@ -285,9 +285,9 @@ class Store:
                 f"select doc_id, n from passages where doc_id in ({marks})", chunk)]
         return out
 
-    def passages(self, keys: list[str]) -> dict[str, dict[str, Any]]:
-        """key (``doc#n``) -> {doc_id, n, paragraph, label, text} for the passages that exist."""
-        out: dict[str, dict[str, Any]] = {}
+    def passages(self, keys: list[str]) -> dict[str, Passage]:
+        """key (``doc#n``) -> the passage, for the passages that exist."""
+        out: dict[str, Passage] = {}
         pairs = []
         for k in keys:
             doc, _, n = k.rpartition("#")
@@ -296,14 +296,15 @@ class Store:
         for chunk in _chunks(pairs, 400):
             cond = " or ".join("(doc_id = ? and n = ?)" for _ in chunk)
             args = [x for pair in chunk for x in pair]
-            for row in self.db.query(f"select doc_id, n, paragraph, label, text from passages where {cond}",
-                                     args):
-                out[f"{row['doc_id']}#{row['n']}"] = row
+            for row in self.db.execute(f"select doc_id, n, paragraph, label, text from passages where {cond}",
+                                       args):
+                p = Passage(*row)
+                out[p.key] = p
         return out
 
-    def passages_of(self, doc_id: str) -> list[dict[str, Any]]:
-        return list(self.db.query("select doc_id, n, paragraph, label, text from passages "
-                                  "where doc_id = ? order by n", [doc_id]))
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        return [Passage(*row) for row in self.db.execute(
+            "select doc_id, n, paragraph, label, text from passages where doc_id = ? order by n", [doc_id])]
 
     def passage_vector_keys(self) -> Iterator[tuple[str, str]]:
         """(``doc#n``, vector key) of every passage, in a stable order."""
@@ -359,16 +360,16 @@ class Store:
             if i in found:
                 yield found[i]
 
-    def document_meta(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def document_meta(self, ids: list[str]) -> dict[str, DocumentBrief]:
         """Light metadata of many documents (no body), for result lists."""
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, DocumentBrief] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             sql = ("select id, title, kind, status, published, written, domains, issuer, region "
                    f"from documents where id in ({marks})")
             for row in self.db.query(sql, chunk):
-                row["domains"] = json.loads(row["domains"])
-                out[row["id"]] = row
+                row["domains"] = tuple(json.loads(row["domains"]))
+                out[row["id"]] = DocumentBrief(**row)
         return out
 
     def body(self, doc_id: str) -> str:
@@ -385,7 +386,7 @@ class Store:
             "select document_id from document_items where item_id = ? order by document_id",
             [item_id])]
 
-    def latest_documents(self, limit: int = 5) -> list[dict[str, Any]]:
+    def latest_documents(self, limit: int = 5) -> list[DocumentBrief]:
         """The most recently published or written documents (light metadata), newest first."""
         rows = self.db.execute(
             "select id from documents where coalesce(published, written) is not null "
@@ -394,7 +395,7 @@ class Store:
         meta = self.document_meta(ids)
         return [meta[i] for i in ids]
 
-    def interpretations_of(self, doc_id: str) -> list[dict[str, Any]]:
+    def interpretations_of(self, doc_id: str) -> list[DocumentBrief]:
         """政策解读 documents that explain ``doc_id``."""
         ids = [r[0] for r in self.db.execute(
             "select id from documents where interprets = ? order by id", [doc_id])]

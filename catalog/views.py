@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from catalog.model import AskAnswer, AskResult, Document, Domain, Faq, Item
+from catalog.model import AskAnswer, AskResult, Document, DocumentBrief, Domain, Faq, Item
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -26,7 +26,7 @@ class HomePage(_Page):
     domains: list[Domain]
     documents_per_domain: dict[str, int]
     questions: list[Faq]          # one per domain first, so the list covers many needs
-    latest: list[dict[str, Any]]  # the newest documents (light metadata)
+    latest: list[DocumentBrief]   # the newest documents
 
 
 def home(cat: "Catalog", questions: int = HOME_QUESTIONS, latest: int = HOME_LATEST) -> HomePage:
@@ -45,7 +45,7 @@ def home(cat: "Catalog", questions: int = HOME_QUESTIONS, latest: int = HOME_LAT
 class DocumentPage(_Page):
     document: Document
     domain_names: dict[str, str]
-    interpretations: list[dict[str, Any]]  # 政策解读 that explain it
+    interpretations: list[DocumentBrief]   # 政策解读 that explain it
     faqs: list[Faq]                        # questions whose answers cite it
 
 
@@ -96,7 +96,7 @@ def popular_questions(cat: "Catalog") -> PopularQuestions:
 @dataclass
 class AnswerPage(_Page):
     result: AskResult
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # cited documents' metadata
+    documents: dict[str, DocumentBrief] = field(default_factory=dict)  # the cited documents
     cites: list[dict[str, Any]] = field(default_factory=list)  # the passages the answer quotes
 
 

@@ -4,7 +4,8 @@ and what it shows, so that 返回 can take them back to exactly that page.
 A route is a small frozen value (it goes into the window's history and compares by value).
 ``open`` puts its page on its screen from nothing; ``showing`` says whether the screen still
 shows it (going back to a page the screen never left costs nothing and keeps its scroll
-position). The window (kiosk.window.MainWindow.go) switches screens, keeps the history, and
+position); ``reopen`` puts it back when the screen shows another page by then, keeping what the
+citizen chose there (the document's text size). The window (kiosk.window.MainWindow.go) switches screens, keeps the history, and
 calls these.
 """
 
@@ -27,6 +28,10 @@ class Route:
     def showing(self, win: MainWindow) -> bool:
         """Whether the screen still shows this page, as it was left."""
         return False
+
+    def reopen(self, win: MainWindow) -> None:
+        """Back to this page when its screen shows another one now."""
+        self.open(win)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ class Document(Route):
 
     def open(self, win: MainWindow) -> None:
         win.document.reset()
+        self.reopen(win)
+
+    def reopen(self, win: MainWindow) -> None:
         win.document.open(self.doc_id, self.at)
 
     def showing(self, win: MainWindow) -> bool:
@@ -94,6 +102,9 @@ class Domain(Route):
 
     def open(self, win: MainWindow) -> None:
         win.domain.reset()
+        self.reopen(win)
+
+    def reopen(self, win: MainWindow) -> None:
         win.domain.open(self.domain_id)
 
     def showing(self, win: MainWindow) -> bool:

@@ -87,9 +87,7 @@ def render_all(app, win, out: Path, size) -> int:
     win.start_countdown()
     shot("countdown")
     win.keep_going()
-    win.gate._taps = []
-    for _ in range(5):
-        win.gate.tap()
+    win.gate.open()
     shot("staff-pin")
     win.gate.close()
     win.enter_staff()

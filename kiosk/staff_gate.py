@@ -51,21 +51,25 @@ class StaffGate(QObject):
         self.overlay.hide()
         self.box.clear()
 
+    def open(self) -> None:
+        """The PIN pad, as the STAFF_TAPS-th tap opens it."""
+        self._taps.clear()
+        self._new_pin = None
+        self.box.clear()
+        if not self.win.settings.pin_hash:
+            self.msg.setText(f"首次使用：请设置 {kiosk_settings.PIN_MIN} 到 {kiosk_settings.PIN_MAX} "
+                             "位数字的工作人员密码。")
+        else:
+            self.msg.setText("请输入工作人员密码")
+        self.overlay.open()
+
     def tap(self) -> None:
         """A tap on the header's title: the PIN pad opens on the STAFF_TAPS-th within the window."""
         now = time.monotonic()
         window = kiosk_settings.STAFF_TAP_WINDOW_S
         self._taps = [t for t in self._taps if now - t < window] + [now]
         if len(self._taps) >= kiosk_settings.STAFF_TAPS:
-            self._taps.clear()
-            self._new_pin = None
-            self.box.clear()
-            if not self.win.settings.pin_hash:
-                self.msg.setText(f"首次使用：请设置 {kiosk_settings.PIN_MIN} 到 {kiosk_settings.PIN_MAX} "
-                                 "位数字的工作人员密码。")
-            else:
-                self.msg.setText("请输入工作人员密码")
-            self.overlay.open()
+            self.open()
 
     def key(self, key: str) -> None:
         if key == "清除":

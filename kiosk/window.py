@@ -17,6 +17,7 @@ from catalog.usage import UsageLog
 from catalog.packaging.packages import STAGES
 from kiosk import routes, tasks
 from kiosk.bootstrap import open_catalog, open_or_repair
+from kiosk.idle import IdleWatcher
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
 from kiosk.screens.ask import AskScreen
@@ -28,7 +29,6 @@ from kiosk.settings import ALERT_MS, STAFF_IDLE_S, Settings
 from kiosk.staff_gate import StaffGate
 from kiosk.style import stylesheet
 from kiosk.theme import ELDER, NORMAL
-from kiosk.idle import IdleWatcher
 from kiosk.widgets.overlay import Overlay
 from kiosk.widgets.stack import PageStack
 
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         route = self.history.pop()
         self.go(route, push=False)
         if not route.showing(self):
-            route.open(self)
+            route.reopen(self)
 
     def go_home(self) -> None:
         self.history.clear()

@@ -31,7 +31,7 @@ Sources and the decisions taken on them:
 --list-laws prints the laws each domain rule selects (for reviewing the rule table);
 --check-only re-checks an already written folder; --no-gd leaves out the service guides.
 
-Layout: this file is the command line; the jobs are in tools/demo/: domains.py (domains and
+Layout: this file is the command line; the jobs are in tools/demo_source/: domains.py (domains and
 标准目录 items), seeds.py (the five seed documents), laws.py, guides.py (Guangdong service guides),
 faqs.py (FAQs and terms), output.py (writing the folder), validate.py (--check-only), common.py.
 """
@@ -47,14 +47,14 @@ REPO = TOOLS.parent
 if str(TOOLS) not in sys.path:  # there when run as a script; not when imported as tools.build_demo
     sys.path.insert(0, str(TOOLS))
 
-from demo.common import BuildError, fail  # noqa: E402
-from demo.domains import build_domains, build_items  # noqa: E402
-from demo.faqs import build_faqs, build_terms  # noqa: E402
-from demo.guides import build_gd_documents, load_service_items  # noqa: E402
-from demo.laws import build_law_documents, link_items, load_laws, load_rules, print_law_list, select_laws  # noqa: E402
-from demo.output import print_summary, public, write_source  # noqa: E402
-from demo.seeds import build_seed_documents  # noqa: E402
-from demo.validate import validate  # noqa: E402
+from demo_source.common import BuildError, fail  # noqa: E402
+from demo_source.domains import build_domains, build_items  # noqa: E402
+from demo_source.faqs import build_faqs, build_terms  # noqa: E402
+from demo_source.guides import build_gd_documents, load_service_items  # noqa: E402
+from demo_source.laws import build_law_documents, link_items, load_laws, load_rules, print_law_list, select_laws  # noqa: E402
+from demo_source.output import print_summary, public, write_source  # noqa: E402
+from demo_source.seeds import build_seed_documents  # noqa: E402
+from demo_source.validate import validate  # noqa: E402
 
 
 def main(argv=None) -> int:

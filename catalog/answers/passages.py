@@ -12,9 +12,8 @@ and the kiosk cut them alike and a passage's vector (catalog.answers.vectors) ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from catalog.model import Document
+from catalog.model import Document, Passage
 
 # Lengths in characters. A passage aims at TARGET and never goes above MAX; a shorter paragraph
 # is joined to the next one while the sum stays under TARGET.
@@ -26,19 +25,6 @@ _NUM = "一二三四五六七八九十百千零〇两0-9０-９"
 ARTICLE = re.compile(rf"^\s*(第[{_NUM}]+条(?:之[{_NUM}]+)?)[\s　]*")
 HEADING = re.compile(rf"^\s*第[{_NUM}]+[编章节](?:\s|　|$)")
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
-
-
-@dataclass(frozen=True)
-class Passage:
-    doc_id: str
-    n: int           # position within the document, from 0
-    paragraph: int   # index into Document.paragraphs where it starts
-    label: str       # 第十条, or 第3段 (paragraphs counted from 1)
-    text: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.doc_id}#{self.n}"
 
 
 def _pieces(text: str) -> list[str]:

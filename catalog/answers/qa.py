@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from catalog import settings
 from catalog.model import AskAnswer, AskResult, PassageAnswer
-from catalog.search.query import INTENTS, intents_of, normalize  # noqa: F401 - INTENTS: where it was
+from catalog.search.query import intents_of, normalize
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -436,7 +436,7 @@ class FaqMatcher:
         for _, h in retrieve.documents(hits, limit):
             if not retrieve.fits(h):
                 continue
-            out.append(PassageAnswer(doc_id=h.doc_id, title=h.meta["title"], paragraph=h.paragraph,
+            out.append(PassageAnswer(doc_id=h.doc_id, title=h.meta.title, paragraph=h.paragraph,
                                      text=_mark(h.text, plan.marks), score=round(h.score, 4),
-                                     status=h.meta["status"], label=h.label, index=h.n))
+                                     status=h.meta.status, label=h.label, index=h.n))
         return out

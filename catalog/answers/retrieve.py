@@ -21,10 +21,11 @@ articles is found by the one article that answers, and the hit carries it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from catalog import settings
+from catalog.model import DocumentBrief, Passage
 
 if TYPE_CHECKING:
     from catalog.catalogue import Catalog
@@ -51,7 +52,7 @@ class PassageHit:
     lexical: float = 0.0   # bm25 / the best bm25 (0 when lexical search did not find it)
     cosine: float | None = None
     cover: float = 0.0     # share of the question's word weight the passage (with its title) holds
-    meta: dict = field(default_factory=dict)
+    meta: DocumentBrief | None = None  # its document's
 
 
 def _local(region: str | None, kiosk_region: str | None) -> bool:
@@ -63,14 +64,14 @@ def _local(region: str | None, kiosk_region: str | None) -> bool:
     return region in kiosk_region or kiosk_region in region
 
 
-def _matches_filters(meta: dict, filters: dict) -> bool:
-    if filters.get("domain") and not set(filters["domain"]) & set(meta["domains"]):
+def _matches_filters(meta: DocumentBrief, filters: dict) -> bool:
+    if filters.get("domain") and not set(filters["domain"]) & set(meta.domains):
         return False
-    if filters.get("kind") and meta["kind"] not in filters["kind"]:
+    if filters.get("kind") and meta.kind not in filters["kind"]:
         return False
-    if filters.get("status") and meta["status"] not in filters["status"]:
+    if filters.get("status") and meta.status not in filters["status"]:
         return False
-    if filters.get("year") and (meta["published"] or meta["written"] or "")[:4] not in filters["year"]:
+    if filters.get("year") and (meta.date or "")[:4] not in filters["year"]:
         return False  # the year the index gives a document (catalog.search.index._year)
     return True
 
@@ -140,12 +141,12 @@ def passages(catalog: "Catalog", query: str, plan: "Plan", *, filters: dict | No
     if not keys:
         return []
     rows = catalog.store.passages(sorted(keys))
-    meta = catalog.store.document_meta(sorted({r["doc_id"] for r in rows.values()}))
+    meta = catalog.store.document_meta(sorted({p.doc_id for p in rows.values()}))
     kiosk_region = catalog.region
     weights = _weights(catalog, plan)
     out = []
-    for key, row in rows.items():
-        m = meta.get(row["doc_id"])
+    for key, p in rows.items():
+        m = meta.get(p.doc_id)
         if m is None or not _matches_filters(m, filters):
             continue
         lx = lex.get(key, 0.0) / best_lex
@@ -155,12 +156,11 @@ def passages(catalog: "Catalog", query: str, plan: "Plan", *, filters: dict | No
             score = lx + COSINE_WEIGHT * cos
         else:
             score = lx
-        score -= STATUS_PENALTY.get(m["status"], 0.8)
-        if _local(m.get("region"), kiosk_region):
+        score -= STATUS_PENALTY.get(m.status, 0.8)
+        if _local(m.region, kiosk_region):
             score += REGION_BONUS
-        cover = coverage(plan, weights, m["title"] + "\n" + row["text"])
-        out.append(PassageHit(key, row["doc_id"], row["n"], row["paragraph"], row["label"], row["text"],
-                              score, lx, cos, cover, m))
+        cover = coverage(plan, weights, m.title + "\n" + p.text)
+        out.append(PassageHit(key, p.doc_id, p.n, p.paragraph, p.label, p.text, score, lx, cos, cover, m))
     out.sort(key=lambda h: (-h.score, h.key))
     return out[:limit] if limit else out
 
@@ -176,18 +176,19 @@ def documents(hits: list[PassageHit], limit: int) -> list[tuple[str, PassageHit]
     return list(seen.items())
 
 
-def best_passage(catalog: "Catalog", doc_id: str, plan: "Plan", weights: list[float] | None = None):
+def best_passage(catalog: "Catalog", doc_id: str, plan: "Plan",
+                 weights: list[float] | None = None) -> Passage | None:
     """The passage of one document that holds most of the query's words (the first on a tie), or
     None for a document without passages; for hits found by the document index."""
-    rows = catalog.store.passages_of(doc_id)
-    if not rows:
+    found = catalog.store.passages_of(doc_id)
+    if not found:
         return None
     weights = weights if weights is not None else [1.0] * len(plan.groups)
-    best, best_cover = rows[0], -1.0
-    for row in rows:
-        c = coverage(plan, weights, row["text"])
+    best, best_cover = found[0], -1.0
+    for p in found:
+        c = coverage(plan, weights, p.text)
         if c > best_cover + 1e-9:
-            best, best_cover = row, c
+            best, best_cover = p, c
     return best
 
 

@@ -32,11 +32,11 @@ they use is imported here; the modules' other names are the package's own.
 
 from catalog.extract.font import FONT_FILE, font_covers
 from catalog.extract.furniture import DISCLAIMER
-from catalog.extract.kinds import CURRENT, extract, extract_document, extract_faq, extract_item
+from catalog.extract.kinds import extract, extract_document, extract_faq, extract_item
 from catalog.extract.linebreak import break_lines
 from catalog.extract.ranges import omission_mark, paragraphs, parse_ranges
 from catalog.extract.result import ExtractError, ExtractResult
 
 __all__ = ["ExtractError", "ExtractResult", "paragraphs", "parse_ranges", "break_lines", "extract",
            "extract_document", "extract_faq", "extract_item", "omission_mark", "FONT_FILE",
-           "font_covers", "DISCLAIMER", "CURRENT"]
+           "font_covers", "DISCLAIMER"]

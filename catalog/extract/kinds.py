@@ -18,14 +18,13 @@ from catalog.extract.ranges import omission_mark, parse_ranges
 from catalog.extract.ranges import paragraphs as _split  # a parameter of extract_document hides it
 from catalog.extract.result import ExtractError, ExtractResult
 
-CURRENT = IN_FORCE
 MISSING = "—"  # printed for a header field the catalogue does not give
 
 
 def _status_warning(status: str | None) -> str | None:
     """The warning band's text, or None for a document in force."""
     status = (status or "").strip()
-    if not status or status == CURRENT:
+    if not status or status == IN_FORCE:
         return None
     if "废止" in status or "失效" in status:
         return "注意：本文件已废止，仅供查阅"
@@ -37,7 +36,7 @@ def _status_warning(status: str | None) -> str | None:
 
 
 def _status_mark(status: str | None) -> str:
-    return "" if not status or status == CURRENT else status
+    return "" if not status or status == IN_FORCE else status
 
 
 def _domain_names(store, ids: Iterable[str]) -> str | None:
@@ -169,7 +168,7 @@ def _cited(store, doc_ids: list[str]) -> list[str]:
             text += f"（{d.doc_number}）"
         if d.issuer:
             text += f"，{d.issuer}"
-        if d.status and d.status != CURRENT:
+        if d.status and d.status != IN_FORCE:
             text += f"〔{d.status}〕"
         out.append(text)
     return out

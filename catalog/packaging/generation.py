@@ -11,12 +11,12 @@ the caller's (catalog.packaging.packages).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalog.errors import CatalogError, DamagedCatalogue
+from catalog.model import Progress
 from catalog.packaging.datadir import DataDir
 from catalog.packaging.faults import checkpoint
 from catalog.search.analysis import add_user_words
@@ -27,43 +27,44 @@ if TYPE_CHECKING:
     from catalog.model import Document
     from catalog.packaging.checks import Package
 
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass
-class Update:
+class DeltaBuild:
     """What a delta changes, for building on a copy of the previous generation's indexes."""
 
     old_gen: Path
-    documents: set[str]  # indexed again: the package's, and those whose FAQ questions changed
-    deleted: list[str]  # documents the package deletes
-    passages: set[str]  # documents whose passages are cut again
+    reindex_ids: set[str]  # documents indexed again: the package's, and those whose FAQ questions changed
+    deleted_ids: list[str]  # documents the package deletes
+    recut_ids: set[str]  # documents whose passages are cut again
 
 
-def build_indexes(store: Store, build: Path, Engine, progress: Progress, *, update: Update | None = None,
-                  previous_db: Path | None = None, package_vectors=None) -> None:
+def build_indexes(store: Store, build: Path, Engine, progress: Progress, *, delta: DeltaBuild | None = None,
+                  previous_db: Path | None = None, vectors_of_package=None) -> None:
     """Every index of the generation in ``build`` from its db (``store``): whole, or for a delta
-    (``update``) only what it changes; FAQ vectors the previous catalogue's db (``previous_db``) or
-    the package (``package_vectors``) already has are not computed again. Ends with the
-    self-test; raises CatalogError when the new indexes do not answer."""
+    only what it changes; FAQ vectors the previous catalogue's db (``previous_db``) or the package
+    already has are not computed again (``vectors_of_package``: called once the document index is
+    built, returns package_vector_lookup's lookup). Ends with the self-test; raises CatalogError
+    when the new indexes do not answer. Its fault points (index-built, passages-built,
+    vectors-built) are passed by an import, an upgrade and a repair alike."""
     # The catalogue's own terms join the segmenter's dictionary before indexing, as they do
     # when the catalogue is opened for queries, so both sides split them alike.
     add_user_words(store.user_words())
     index_progress = lambda done, total: progress("index", done, total)  # noqa: E731
     faq_text = store.faq_text()
-    if update is not None:
-        upserts = list(store.documents(sorted(update.documents)))
-        Engine.copy_and_update(update.old_gen / "index", build / "index", upserts, update.deleted,
+    if delta is not None:
+        upserts = list(store.documents(sorted(delta.reindex_ids)))
+        Engine.copy_and_update(delta.old_gen / "index", build / "index", upserts, delta.deleted_ids,
                                index_progress, len(upserts), faq_text=faq_text)
     else:
         Engine.build(build / "index", store.documents(), store.counts()["documents"], index_progress,
                      faq_text=faq_text)
     checkpoint("index-built")
-    _build_passages(store, Engine, build, update.old_gen if update else None,
-                    update.passages if update else None, progress)
+    lookup = vectors_of_package() if vectors_of_package is not None else None
+    _build_passages(store, Engine, build, delta.old_gen if delta else None,
+                    delta.recut_ids if delta else None, progress)
     checkpoint("passages-built")
     _build_search_aids(store, Engine(build / "index"))
-    _build_faq_vectors(store, previous_db, lambda done, total: progress("qa", done, total), package_vectors)
+    _build_faq_vectors(store, previous_db, lambda done, total: progress("qa", done, total), lookup)
     _self_test(store, Engine(build / "index"))
 
 
@@ -155,7 +156,7 @@ def _build_passages(store: Store, Engine, build: Path, old_gen: Path | None,
         Engine.build(build / "passages", pseudo, len(pseudo), lambda d, t: progress("passages", d, t))
 
 
-def package_vectors(data_dir: DataDir, pkg: Package):
+def package_vector_lookup(data_dir: DataDir, pkg: Package):
     """The vectors a package brings (vectors.bin, checked by the manifest's hash) go into the
     kiosk's vector cache at once; returns a lookup key -> float32 vector (or None) for
     ``build_indexes``. Nothing when the package has none or they are for another model (then

@@ -19,9 +19,9 @@ from typing import Any
 
 from catalog import settings
 from catalog.errors import CatalogError, PackageRefused
+from catalog.model import Progress
 from catalog.packaging.archive import stage
 from catalog.packaging.checks import META_FILES, check_references, read_contents, read_manifest
-from catalog.packaging.generation import Progress
 from catalog.packaging.records import FILES, RECORD_TYPES, read_records
 from catalog.packaging.signing import fingerprint, load_private, sign
 from catalog.packaging.trust import check_publisher_name

@@ -22,12 +22,12 @@ from typing import Any
 
 from catalog import settings
 from catalog.errors import CatalogError, DamagedCatalogue, NoCatalogue, disk_full
-from catalog.model import Changes, ImportReport
+from catalog.model import Changes, ImportReport, Progress
 from catalog.packaging.archive import stage
 from catalog.packaging.checks import CONFIRMATIONS, Package, check_package, check_signature, read_manifest, refuse
 from catalog.packaging.datadir import SEAL, DataDir, Pointer
 from catalog.packaging.faults import checkpoint
-from catalog.packaging.generation import Progress, Update, build_indexes, package_vectors, rebuild
+from catalog.packaging.generation import DeltaBuild, build_indexes, package_vector_lookup, rebuild
 from catalog.packaging.records import RECORD_TYPES
 from catalog.search.analysis import clear_token_cache
 from catalog.search.engines import configured, engine_class, open_index
@@ -236,7 +236,7 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             shutil.copyfile(pkg.root / rel, target)
         after = {t: store.record_hashes(t) for t in RECORD_TYPES}
         changes = _changes(before, after)
-        update = None
+        delta_build = None
         if delta:
             # Only what the package names is re-indexed: its documents, and the documents whose
             # FAQ questions changed (FAQ questions are a field of the documents they cite).
@@ -244,11 +244,11 @@ def _apply(data_dir: DataDir, pkg: Package, package_path: Path | str, before: di
             touched |= {doc for f in pkg.records["faq"] for doc in f["documents"]}
             touched |= previous_faq_docs(before_faq_refs, pkg)
             touched -= set(pkg.deleted["document"])
-            update = Update(old_gen, touched, pkg.deleted["document"],
-                            {d["id"] for d in pkg.records["document"]} | set(pkg.deleted["document"]))
-        build_indexes(store, build, Engine, progress, update=update,
+            delta_build = DeltaBuild(old_gen, touched, pkg.deleted["document"],
+                                     {d["id"] for d in pkg.records["document"]} | set(pkg.deleted["document"]))
+        build_indexes(store, build, Engine, progress, delta=delta_build,
                       previous_db=old_gen / "catalog.db" if old_gen else None,
-                      package_vectors=package_vectors(data_dir, pkg))
+                      vectors_of_package=lambda: package_vector_lookup(data_dir, pkg))
     finally:
         store.close()
     progress("switch", 0, 1)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from catalog import settings
 from catalog.answers import retrieve
 from catalog.search.index import RawHits
-from catalog.model import SearchHit, SearchResult
+from catalog.model import DocumentBrief, Passage, SearchHit, SearchResult
 from catalog.search.query import Plan
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def _rerank(catalog: "Catalog", plan: Plan, raw: RawHits, limit: int) -> list[Se
         m = meta.get(doc_id)
         if m is None:
             continue
-        score *= settings.STATUS_WEIGHT.get(m["status"], 0.5)
-        if phrase and phrase in m["title"]:
+        score *= settings.STATUS_WEIGHT.get(m.status, 0.5)
+        if phrase and phrase in m.title:
             score *= TITLE_PHRASE_BONUS
         elif doc_id in in_body:
             score *= BODY_PHRASE_BONUS
@@ -109,30 +109,28 @@ def _rerank(catalog: "Catalog", plan: Plan, raw: RawHits, limit: int) -> list[Se
     words = plan.highlight
     out = []
     for score, doc_id, m in ranked[:limit]:
-        row = retrieve.best_passage(catalog, doc_id, plan)
-        if row is None:  # a generation without passages
+        p = retrieve.best_passage(catalog, doc_id, plan)
+        if p is None:  # a generation without passages
             text, passage = catalog.store.body(doc_id), None
         else:
-            text, passage = row["text"], passage_json(row, words)
-        out.append(SearchHit(id=doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
-                             status=m["status"], published=m["published"] or m["written"],
-                             score=round(score, 4), snippet=snippet(text, words), passage=passage))
+            text, passage = p.text, passage_json(p, words)
+        out.append(_hit(m, score, snippet(text, words), passage))
     return out
 
 
-def passage_json(row: dict, words: list[str]) -> dict:
+def _hit(m: DocumentBrief, score: float, snip: str, passage: dict | None) -> SearchHit:
+    return SearchHit(id=m.id, title=m.title, kind=m.kind, domains=list(m.domains), status=m.status,
+                     published=m.date, score=round(score, 4), snippet=snip, passage=passage)
+
+
+def passage_json(p: Passage | retrieve.PassageHit, words: list[str]) -> dict:
     """A hit's ``passage``: its number, its text with the query's words in 【】, where it starts."""
-    return {"index": row["n"], "text": _mark(row["text"], words), "paragraph": row["paragraph"],
-            "label": row["label"]}
+    return {"index": p.n, "text": _mark(p.text, words), "paragraph": p.paragraph, "label": p.label}
 
 
-def _passage_hit(h, plan: Plan) -> SearchHit:
-    m, words = h.meta, plan.marks
-    row = {"n": h.n, "text": h.text, "paragraph": h.paragraph, "label": h.label}
-    return SearchHit(id=h.doc_id, title=m["title"], kind=m["kind"], domains=m["domains"],
-                     status=m["status"], published=m["published"] or m["written"],
-                     score=round(h.score, 4), snippet=snippet(h.text, words),
-                     passage=passage_json(row, words))
+def _passage_hit(h: retrieve.PassageHit, plan: Plan) -> SearchHit:
+    words = plan.marks
+    return _hit(h.meta, h.score, snippet(h.text, words), passage_json(h, words))
 
 
 def snippet(body: str, words: list[str], width: int = settings.SNIPPET_CHARS) -> str:

@@ -168,7 +168,7 @@ class AskScreen(Screen):
             m = meta.get(doc_id)
             if not m:
                 continue
-            self.column.addWidget(button(f"《{m['title']}》", lambda _c=False, i=doc_id: self.win.show_document(i), "link"))
+            self.column.addWidget(button(f"《{m.title}》", lambda _c=False, i=doc_id: self.win.show_document(i), "link"))
             for c in cites:
                 if c.get("doc") == doc_id and c.get("quote"):
                     self.column.addWidget(label(f"“{c['quote']}”", "muted"))

@@ -152,7 +152,7 @@ class DocumentScreen(Screen):
             parts.append("<h2>附件</h2>" + "".join(f"<p>{e(a.title or a.path)}</p>" for a in doc.attachments))
         if interpretations:
             parts.append("<h2>政策解读</h2>" + "".join(
-                f"<p><a href='doc:{e(m['id'])}'>{e(m['title'])}</a></p>" for m in interpretations))
+                f"<p><a href='doc:{e(m.id)}'>{e(m.title)}</a></p>" for m in interpretations))
         if faqs:
             parts.append("<h2>相关问题</h2>" + "".join(
                 f"<p><a href='faq:{e(f.id)}'>{e(f.question)}</a></p>" for f in faqs[:8]))

@@ -77,8 +77,7 @@ class HomeScreen(Screen):
             self.faq_col.addWidget(button(f.question, lambda _c=False, f=f: self.win.show_faq(f.id), "link"))
         self.faq_col.addWidget(button("更多问题 ›", lambda _c=False: self.win.show_ask(), "link"))
         for m in latest:
-            date = m["published"] or m["written"] or ""
-            self.latest_col.addWidget(button(f"{m['title']}　{date}", lambda _c=False, i=m["id"]: self.win.show_document(i), "link"))
+            self.latest_col.addWidget(button(f"{m.title}　{m.date or ''}", lambda _c=False, i=m.id: self.win.show_document(i), "link"))
         for col in (self.faq_col, self.latest_col):
             col.addStretch(1)  # both lists start at the top, side by side
         self.lists.setDirection(QHBoxLayout.TopToBottom if self.portrait() else QHBoxLayout.LeftToRight)

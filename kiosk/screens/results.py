@@ -136,7 +136,7 @@ class ResultsScreen(Screen):
         clear_layout(self.list)
         clear_layout(self.chips)
         self.notice.setText(f"{title}：共 {len(ids)} 份文件")
-        self._pending = [(i, m["title"], m["kind"], m["status"], m["published"] or m["written"], "")
+        self._pending = [(i, m.title, m.kind, m.status, m.date, "")
                          for i in ids if (m := meta.get(i))]
         self._more = None
         self._show_more()

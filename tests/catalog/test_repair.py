@@ -192,3 +192,21 @@ def test_a_locked_usage_db_is_said_plainly_and_nothing_is_half_written(tmp_path,
     assert "暂时无法读取" in err.value.message
     assert not list((tmp_path / "out").glob("*.csv")), "no file of a half export"
     assert export(log, tmp_path / "out"), "once the lock goes, the export works"
+
+
+@pytest.mark.parametrize("point", ["index-built", "passages-built"])
+def test_a_repair_that_fails_half_way_leaves_the_catalogue_it_had(kiosk, monkeypatch, point):
+    """A repair (and an upgrade) builds through the same build_indexes as an import, so it passes
+    the same fault points; failing at any of them keeps the live generation and leaves nothing."""
+    from catalog.packaging.packages import repair
+
+    dd, _v2 = kiosk
+    before = (dd / "CURRENT").read_text()
+    monkeypatch.setenv("CATALOG_FAIL_AT", point)
+    with pytest.raises(RuntimeError, match=point):
+        repair(dd, force=True)
+    monkeypatch.delenv("CATALOG_FAIL_AT")
+    assert (dd / "CURRENT").read_text() == before
+    assert sorted(p.name for p in (dd / "generations").iterdir()) == [json.loads(before)["generation"]]
+    assert json.loads(run_cli("--data-dir", str(dd), "search", "救助", "--json").stdout)["total"] > 0
+    assert repair(dd, force=True).repaired  # and the next one goes through

@@ -28,7 +28,7 @@ def test_show_prints_the_pages_the_views_compose(kiosk):
     _, dd = kiosk
     with Catalog.open(dd) as cat:
         home = views.home(cat)
-        doc_id = home.latest[0]["id"]
+        doc_id = home.latest[0].id
         faq = home.questions[0]
         wanted = {("home",): home, ("questions",): views.popular_questions(cat),
                   ("document", doc_id): views.document(cat, doc_id),
@@ -59,3 +59,28 @@ def test_inspect_says_what_the_staff_screen_says(kiosk, keys):
     older = json.loads(cli(dd, "inspect", str(tmp / "v1.zip"), "--json").stdout)
     assert not older["applies"] and "不比本机目录" in older["reason"]
     assert "不能导入" in cli(dd, "inspect", str(tmp / "v1.zip")).stdout
+
+
+def test_pack_rollback_and_extract_print_their_reports_json(tmp_path, keys):
+    """Their JSON was built by hand in cli.py beside the reports; each report now has to_json, which
+    the CLI prints: this holds those fields to the contract (none of the three had a test)."""
+    from pkgtools import write_source
+
+    src = write_source(tmp_path / "src", records(6))
+    out = tmp_path / "v1.zip"
+    r = cli(tmp_path / "unused", "pack", "--no-vectors", str(src), str(out), "--key", str(keys.key),
+            "--sequence", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    packed = json.loads(r.stdout)
+    assert set(packed) == {"path", "sequence", "kind", "base_sequence", "files", "fingerprint", "vectors"}
+    assert (packed["sequence"], packed["kind"], packed["vectors"], packed["path"]) == (1, "full", False, str(out))
+    dd = tmp_path / "data"
+    import_package(dd, out, trust=[keys.pub])
+    import_package(dd, build(tmp_path, "v2", records(7), key=keys.key, sequence=2))
+    r = cli(dd, "rollback", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout) == {"from_sequence": 2, "to_sequence": 1}, r.stderr
+    doc = records(6)["document"][0]["id"]
+    pdf = tmp_path / "x.pdf"
+    r = cli(dd, "extract", doc, "--paragraphs", "1", "-o", str(pdf), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"path": str(pdf), "pages": 1, "paragraphs": [1]} and pdf.stat().st_size > 0

@@ -98,7 +98,7 @@ def test_confident_answer_with_a_source_that_opens(qtbot, win):
     shown = texts(win.ask)
     assert r.answers[0].answer[:20] in shown and "政策依据" in shown
     meta = Catalog.open(win.data_dir).store.document_meta(r.answers[0].documents)
-    source = visible_buttons(win.ask, meta[r.answers[0].documents[0]]["title"])
+    source = visible_buttons(win.ask, meta[r.answers[0].documents[0]].title)
     assert source, "the answer names its source document"
     qtbot.mouseClick(source[0], Qt.LeftButton)
     qtbot.waitUntil(lambda: win.document.doc is not None, timeout=5000)

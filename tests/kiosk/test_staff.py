@@ -88,7 +88,6 @@ def test_first_run_sets_a_pin_stored_as_a_slow_salted_hash(qtbot, setup):
     assert kiosk_settings.load(data_dir).check_pin("135790")
 
 
-
 def test_first_run_refuses_a_pin_guessed_first(qtbot, setup):
     """123456 was accepted as the staff PIN (kiosk.settings.pin_problem says why not)."""
     data_dir, stick = setup
@@ -99,6 +98,7 @@ def test_first_run_refuses_a_pin_guessed_first(qtbot, setup):
     type_pin(qtbot, win, "123456")  # not taken as the confirmation of a PIN either
     assert "容易被猜到" in win.gate.msg.text()
     assert win.current != "staff" and not win.settings.pin_hash
+
 
 def locked_out(qtbot, setup):
     """A window whose PIN gate took five wrong PINs."""
@@ -451,7 +451,7 @@ def test_a_trusted_demo_key_is_named_warned_about_and_retires_itself(qtbot, demo
 
 
 def test_the_lock_message_says_the_lock_that_applies(qtbot, setup, monkeypatch):
-    """It said 5 分钟 whatever kiosk.window.PIN_LOCK_S held."""
+    """It said 5 分钟 whatever PIN_LOCK_S held (now kiosk.settings.PIN_LOCK_S)."""
     import kiosk.settings
 
     monkeypatch.setattr(kiosk.settings, "PIN_LOCK_S", 120)

@@ -6,7 +6,7 @@ from datetime import date
 
 from kiosk import tasks
 from kiosk.screens.base import button, label, row
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 
 
 class ExportTab(Tab):

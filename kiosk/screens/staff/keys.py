@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk import tasks
 from kiosk.screens.base import button, clear_layout, label, row
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 
 
 class KeysTab(Tab):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.screens.base import button, label, row
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 
 
 class QuitTab(Tab):

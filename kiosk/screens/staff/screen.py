@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea
 
 from kiosk.screens.base import Screen, button
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 from kiosk.screens.staff.export import ExportTab
 from kiosk.screens.staff.keys import KeysTab
 from kiosk.screens.staff.quit import QuitTab

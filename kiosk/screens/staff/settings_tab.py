@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from kiosk import settings as kiosk_settings
 from kiosk.screens.base import button, label, row
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 from kiosk.settings import IDLE_TIMEOUT_RANGE, IDLE_TIMEOUT_STEP, PAGE_LIMIT_RANGE, PAGE_LIMIT_STEP
 
 

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from catalog.packaging.datadir import DataDir
 from kiosk import tasks
 from kiosk.screens.base import button, card, clear_layout, label, row
-from kiosk.screens.staff.common import Tab
+from kiosk.screens.staff.tab import Tab
 
 USB_POLL_MS = 2000
 
 DEMO_KEY_WARNING = ("\n注意：本机仍信任演示公钥，而演示私钥是公开的，任何人都能用它签名演示目录。"
                     "导入县里的正式目录后，它会自动停用。")
 
-# What staff are told before they confirm (catalog.packaging.packages.CONFIRMATIONS)
+# What staff are told before they confirm (catalog.packaging.checks.CONFIRMATIONS)
 CONFIRM_TEXT = {
     "change_publisher": "导入后，本机将改用“{publisher}”的目录，不再使用“{current}”的目录；这一改动会记入导入历史。"
                         "请确认这是县政务公开办的安排。",
