@@ -100,11 +100,8 @@ def _jsonl(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
-    """Write the package source folder; returns counts."""
-    laws = sample(load_laws(shared), limit)
-    status = statuses(laws)
-    docs = [document(law, status[law["id"]]) for law in laws]
+def write_folder(source: Path, manifest: dict, docs: list[dict]) -> None:
+    """A package source folder of one domain and ``docs`` (replacing what ``source`` held)."""
     ids = [d["id"] for d in docs]
     if len(set(ids)) != len(ids):
         raise SystemExit("document id collision (sha1 prefix): widen the prefix")
@@ -112,11 +109,19 @@ def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
         shutil.rmtree(source)
     source.mkdir(parents=True)
     (source / "manifest.json").write_text(
-        json.dumps(MANIFEST, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     _jsonl(source / "domains.jsonl", [DOMAIN])
     _jsonl(source / "items.jsonl", [])
     _jsonl(source / "faqs.jsonl", [])
     _jsonl(source / "documents.jsonl", docs)
+
+
+def write_source(shared: Path, source: Path, limit: int | None = None) -> dict:
+    """Write the package source folder; returns counts."""
+    laws = sample(load_laws(shared), limit)
+    status = statuses(laws)
+    docs = [document(law, status[law["id"]]) for law in laws]
+    write_folder(source, MANIFEST, docs)
     return {"documents": len(docs), "current": sum(1 for d in docs if d["status"] == "现行有效"),
             "amended": sum(1 for d in docs if d["status"] == "已修改"),
             "body_chars": sum(len(d["body"]) for d in docs)}
@@ -180,12 +185,13 @@ def pack_source(source: Path, out_zip: Path, counts: dict, started: float, *,
 
 
 def build(shared: Path, out_zip: Path, *, limit: int | None = None, source: Path | None = None,
-          synthetic_vectors: bool = False) -> dict:
-    """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
+          synthetic_vectors: bool = False, write=None) -> dict:
+    """Build the source folder (``write``: this module's write_source, or another corpus's) and
+    pack it (unsigned) to ``out_zip``; returns a summary."""
     out_zip = Path(out_zip)
     source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
     started = time.perf_counter()
-    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started,
+    return pack_source(source, out_zip, (write or write_source)(Path(shared), source, limit), started,
                        synthetic_vectors=synthetic_vectors)
 
 
@@ -193,19 +199,27 @@ def default_out(limit: int | None) -> Path:
     return Path(tempfile.gettempdir()) / "kiosk-bench" / (f"laws-{limit}.zip" if limit else "laws.zip")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def package_main(argv: list[str] | None, doc: str, build_fn, out_fn, *, limit_default: int | None,
+                 limit_help: str, out_help: str) -> int:
+    """The command line of a corpus package builder (this one and bench/speed_corpus.py)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (default: %(default)s)")
-    ap.add_argument("--limit", type=int, help="only N laws, spread evenly over the corpus")
-    ap.add_argument("--out", type=Path, help="package zip (default: $TMPDIR/kiosk-bench/laws[-N].zip)")
+    ap.add_argument("--limit", type=int, default=limit_default, help=limit_help)
+    ap.add_argument("--out", type=Path, help=out_help)
     ap.add_argument("--source", type=Path, help="source folder (default: beside the zip, *-source)")
     ap.add_argument("--synthetic-vectors", action="store_true",
                     help="carry random passage vectors (timing dense search and import only)")
     args = ap.parse_args(argv)
-    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source,
-                    synthetic_vectors=args.synthetic_vectors)
+    summary = build_fn(args.shared, args.out or out_fn(args.limit), limit=args.limit, source=args.source,
+                       synthetic_vectors=args.synthetic_vectors)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return package_main(argv, __doc__, build, default_out, limit_default=None,
+                        limit_help="only N laws, spread evenly over the corpus",
+                        out_help="package zip (default: $TMPDIR/kiosk-bench/laws[-N].zip)")
 
 
 if __name__ == "__main__":

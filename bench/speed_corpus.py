@@ -22,20 +22,16 @@ the caller set it).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import re
-import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEFAULT_SHARED  # noqa: E402
-from bench.laws_package import DOMAIN, _jsonl, body, load_laws, statuses  # noqa: E402
+from bench import laws_package  # noqa: E402
+from bench.laws_package import body, load_laws, statuses  # noqa: E402
 
 DEFAULT_LIMIT = 50_000
 MANIFEST = {"publisher": "基准测试（法律法规条文）", "region": "全国", "sequence": 1}
@@ -98,18 +94,7 @@ def write_source(shared: Path, source: Path, limit: int | None = DEFAULT_LIMIT) 
     every = articles(laws)
     chosen = spread(every, limit)
     docs = [document(law, n, label, text, status[law["id"]]) for law, n, label, text in chosen]
-    ids = [d["id"] for d in docs]
-    if len(set(ids)) != len(ids):
-        raise SystemExit("document id collision (sha1 prefix): widen the prefix")
-    if source.exists():
-        shutil.rmtree(source)
-    source.mkdir(parents=True)
-    (source / "manifest.json").write_text(
-        json.dumps(MANIFEST, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    _jsonl(source / "domains.jsonl", [DOMAIN])
-    _jsonl(source / "items.jsonl", [])
-    _jsonl(source / "faqs.jsonl", [])
-    _jsonl(source / "documents.jsonl", docs)
+    laws_package.write_folder(source, MANIFEST, docs)
     return {"documents": len(docs), "articles_in_corpus": len(every),
             "laws_used": len({law["id"] for law, *_ in chosen}),
             "current": sum(1 for d in docs if d["status"] == "现行有效"),
@@ -120,13 +105,8 @@ def write_source(shared: Path, source: Path, limit: int | None = DEFAULT_LIMIT) 
 def build(shared: Path, out_zip: Path, *, limit: int | None = DEFAULT_LIMIT, source: Path | None = None,
           synthetic_vectors: bool = False) -> dict:
     """Build the source folder and pack it (unsigned) to ``out_zip``; returns a summary."""
-    from bench.laws_package import pack_source
-
-    out_zip = Path(out_zip)
-    source = Path(source) if source else out_zip.with_name(out_zip.stem + "-source")
-    started = time.perf_counter()
-    return pack_source(source, out_zip, write_source(Path(shared), source, limit), started,
-                       synthetic_vectors=synthetic_vectors)
+    return laws_package.build(shared, out_zip, limit=limit, source=source,
+                              synthetic_vectors=synthetic_vectors, write=write_source)
 
 
 def default_out(limit: int | None) -> Path:
@@ -134,19 +114,10 @@ def default_out(limit: int | None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (default: %(default)s)")
-    ap.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
-                    help="N articles spread evenly over the corpus; 0 = all (default: %(default)s)")
-    ap.add_argument("--out", type=Path, help="package zip (default: $TMPDIR/kiosk-bench/articles-N.zip)")
-    ap.add_argument("--source", type=Path, help="source folder (default: beside the zip, *-source)")
-    ap.add_argument("--synthetic-vectors", action="store_true",
-                    help="carry random passage vectors (timing dense search and import only)")
-    args = ap.parse_args(argv)
-    summary = build(args.shared, args.out or default_out(args.limit), limit=args.limit, source=args.source,
-                    synthetic_vectors=args.synthetic_vectors)
-    print(json.dumps(summary, ensure_ascii=False))
-    return 0
+    return laws_package.package_main(
+        argv, __doc__, build, default_out, limit_default=DEFAULT_LIMIT,
+        limit_help="N articles spread evenly over the corpus; 0 = all (default: %(default)s)",
+        out_help="package zip (default: $TMPDIR/kiosk-bench/articles-N.zip)")
 
 
 if __name__ == "__main__":
