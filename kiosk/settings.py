@@ -28,6 +28,10 @@ IDLE_TIMEOUT_STEP = 15
 PAGE_LIMIT_RANGE = (0, 200)      # pages one visit may print (0: printing off)
 PAGE_LIMIT_STEP = 5
 ALERT_MS = 8000           # how long a failure's message stays under the header
+# read-aloud (kiosk/speech/reader.py) and how long it may hold a visit open
+SPEECH_STALL_S = 2.0      # a player standing still this long makes no sound: stopped and said
+SPEECH_SYNTH_WAIT_S = 5.0  # a sentence not synthesized by then: the same
+SPEECH_HOLD_MAX_S = 300   # reading aloud postpones the idle countdown by at most this much
 # the staff gate (kiosk/staff_gate.py) and staff mode
 STAFF_TAPS, STAFF_TAP_WINDOW_S = 5, 4.0  # taps on the header's title that open the PIN pad
 PIN_MIN, PIN_MAX = 6, 12  # digits of a staff PIN

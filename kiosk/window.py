@@ -6,6 +6,7 @@ kiosk.staff_gate."""
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
@@ -25,7 +26,7 @@ from kiosk.screens.printing import PrintScreen
 from kiosk.screens.staff import StaffScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.results import ResultsScreen
-from kiosk.settings import ALERT_MS, STAFF_IDLE_S, Settings
+from kiosk.settings import ALERT_MS, SPEECH_HOLD_MAX_S, STAFF_IDLE_S, Settings
 from kiosk.staff_gate import StaffGate
 from kiosk.style import stylesheet
 from kiosk.theme import ELDER, NORMAL
@@ -60,6 +61,9 @@ class MainWindow(QMainWindow):
 
         self.reader = Reader(self)  # one voice for the whole kiosk
         self.reader.warm_up()
+        self.reader.failed.connect(self.show_alert)  # e.g. 本机声音暂不可用，请看屏幕文字
+        self._visit_active = False  # someone touched the screen since the last reset
+        self._held_since: float | None = None  # when reading aloud began to hold the countdown
         self.domain_names: dict[str, str] = {}
         self.elder = False
         self.theme = NORMAL
@@ -122,7 +126,7 @@ class MainWindow(QMainWindow):
         self.countdown_timer.timeout.connect(self._tick)
         self.watcher = IdleWatcher(self.touched, self)
         QApplication.instance().installEventFilter(self.watcher)
-        self.touched()
+        self.idle_timer.start(self.settings.idle_timeout_s * 1000)
 
         self.info.setText("正在准备目录…")
         tasks.run(lambda progress: open_catalog(data_dir, demo, progress), self._ready,
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         self.header_bar = bar
         h = QHBoxLayout(bar)
         h.setContentsMargins(24, 8, 24, 8)
-        self.home_btn = self._nav_button("⌂ 首页", self.go_home)
+        self.home_btn = self._nav_button("⌂ 首页", self.home_tapped)
         self.back_btn = self._nav_button("← 返回", self.go_back)
         self.title = QLabel("政务公开专区")
         self.title.setObjectName("heading")
@@ -295,6 +299,15 @@ class MainWindow(QMainWindow):
         self.history.clear()
         self.go(routes.Home(), push=False)
 
+    def home_tapped(self) -> None:
+        """首页: the home screen with nothing typed anywhere (new typing was appended to the
+        last query, after which suggestions stopped)."""
+        for screen in (self.home, self.results, self.ask):
+            screen.search.reset()
+        for kb in getattr(self, "keyboards", []):
+            kb.reset()
+        self.go_home()
+
     # 长辈模式 -------------------------------------------------------------------------------
     def toggle_elder(self) -> None:
         self.set_elder(not self.elder)
@@ -357,20 +370,33 @@ class MainWindow(QMainWindow):
 
     # idle reset ----------------------------------------------------------------------------
     def touched(self) -> None:
+        """Any input anywhere (kiosk.idle.IdleWatcher)."""
         if self.current == "staff":
             self.staff_timer.start(STAFF_IDLE_S * 1000)  # staff mode leaves by itself when idle
             return
+        self._visit_active = True
+        self._held_since = None
         if self.countdown_timer.isActive():
-            return  # the countdown's own button decides
+            self.keep_going()  # any tap on the countdown means 还要用
+            return
         self.idle_timer.start(self.settings.idle_timeout_s * 1000)
 
     def start_countdown(self) -> None:
         if self.current == "staff":
             return  # staff mode has its own, longer timer
-        if self.reader.is_speaking():
-            # a person listening is not touching: wait until the reading ends
+        if not self._visit_active and self.current == "home":
+            # nobody touched the kiosk since the last reset: nothing to clear, no countdown
             self.idle_timer.start(self.settings.idle_timeout_s * 1000)
             return
+        if self.reader.is_speaking():
+            # a person listening is not touching: wait while the reading plays (the reader stops
+            # a reading that makes no sound), but not longer than SPEECH_HOLD_MAX_S
+            now = time.monotonic()
+            self._held_since = self._held_since or now
+            if now - self._held_since < SPEECH_HOLD_MAX_S:
+                self.idle_timer.start(self.settings.idle_timeout_s * 1000)
+                return
+            log.info("reading aloud held the idle reset for %d s: counting down", SPEECH_HOLD_MAX_S)
         self._left = self.settings.countdown_s
         self._tick_label()
         self.countdown.open()
@@ -398,6 +424,8 @@ class MainWindow(QMainWindow):
         """Everything the last person did goes: query, filters, open document, scroll positions,
         typed text, elder mode, open dialogs; back to the home screen."""
         self.session_pages = 0  # the next person's page allowance
+        self._visit_active = False
+        self._held_since = None
         self.reader.stop()
         self.reader.set_rate(1.0)
         self.reader.set_volume(1.0)
@@ -477,6 +505,10 @@ class MainWindow(QMainWindow):
             text = exc.message
         else:
             text = "刚才的操作没有完成，请再点一次；如果还是不行，请联系工作人员。"
+        self.show_alert(text)
+
+    def show_alert(self, text: str) -> None:
+        """A plain-Chinese line under the header, for ALERT_MS."""
         self.alert.setText(text)
         self.alert.show()
         self._alert_timer.start()

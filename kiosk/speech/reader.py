@@ -9,17 +9,25 @@ Two back ends, chosen by what the machine has (``choose_backend``):
 - ``qt``: QTextToSpeech, where it offers a Mandarin voice (Windows SAPI/WinRT). Also usable with
   Qt's own ``mock`` engine, which is how its path is tested here.
 If neither is there, ``available`` is False and the screens say so instead of a silent button.
+
+Speech that makes no sound is stopped and said (``failed``, NO_SOUND): no output device, a player
+whose position stops moving for SPEECH_STALL_S (a speaker unplugged, a sound server that
+suspended its sink), synthesis that does not finish within SPEECH_SYNTH_WAIT_S, a Qt voice that
+never starts speaking. Otherwise ``is_speaking`` would hold the kiosk's idle reset for ever.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, Signal
-from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+# QtAudio, not QAudio: the sink's state() and error() are QtAudio enums, never equal to QAudio's
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from kiosk.settings import SPEECH_STALL_S, SPEECH_SYNTH_WAIT_S
 from kiosk.speech import engine
 from kiosk.speech.sentences import Sentence, split_sentences
 
@@ -27,6 +35,7 @@ log = logging.getLogger("kiosk")
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # the speed steps offered on screen
 POLL_MS = 15  # how often playback is checked (QAudioSink's stateChanged does not reach Python)
+NO_SOUND = "本机声音暂不可用，请看屏幕文字。"
 
 
 def mandarin_voice(tts) -> object | None:
@@ -73,6 +82,11 @@ class Reader(QObject):
         self._buffer: QBuffer | None = None
         self._waiting = False
         self._expected_us = 0
+        self._progress_us = -1  # how far the sink had played, and when that last moved
+        self._progress_at = 0.0
+        self._tts_started = False
+        self._tts_watch = QTimer(self, singleShot=True, interval=int(SPEECH_STALL_S * 1000))
+        self._tts_watch.timeout.connect(self._tts_silent)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check)
@@ -103,6 +117,10 @@ class Reader(QObject):
         if not self.available:
             self.failed.emit("本机暂时无法朗读，请联系工作人员。")
             return
+        if self.backend == "espeak" and not QMediaDevices.audioOutputs():
+            log.warning("no audio output device: nothing is read aloud")
+            self.failed.emit(NO_SOUND)
+            return
         self.sentences = list(sentences)
         if not self.sentences:
             return
@@ -122,6 +140,7 @@ class Reader(QObject):
         if self.state != "paused":
             return
         self._set_state("playing")
+        self._progress_at = time.monotonic()  # a pause is no stall
         if self._sink is not None:
             self._sink.resume()
         elif self._tts is not None:
@@ -131,6 +150,7 @@ class Reader(QObject):
 
     def stop(self) -> None:
         self._poll.stop()
+        self._tts_watch.stop()
         self._waiting = False
         self._release_sink()
         if self._tts is not None:
@@ -182,11 +202,14 @@ class Reader(QObject):
         self.index = index
         if self._tts is not None:
             self.sentence_started.emit(index)
+            self._tts_started = False
+            self._tts_watch.start()
             self._tts.say(self.sentences[index].text)
             return
         self._fetch(index)
         self._fetch(index + 1)  # the next sentence synthesizes while this one plays
         self._waiting = True
+        self._progress_at = time.monotonic()
         self._poll.start()
         self._check()
 
@@ -198,10 +221,18 @@ class Reader(QObject):
             self._audio[key] = self._pool.submit(engine.synthesize, self.sentences[index].text, self.rate)
         return self._audio[key]
 
+    def _no_sound(self, why: str) -> None:
+        log.warning("read-aloud stopped: %s", why)
+        self.stop()
+        self.failed.emit(NO_SOUND)
+
     def _check(self) -> None:
+        now = time.monotonic()
         if self._waiting:
             fut = self._fetch(self.index)
             if fut is None or not fut.done():
+                if self.state == "playing" and now - self._progress_at > SPEECH_SYNTH_WAIT_S:
+                    self._no_sound(f"synthesis took over {SPEECH_SYNTH_WAIT_S} s")
                 return
             self._waiting = False
             try:
@@ -215,11 +246,19 @@ class Reader(QObject):
             self._start_sink(audio)
             self.sentence_started.emit(self.index)
             return
-        if self._sink is not None and self.state == "playing" and (
-                self._sink.processedUSecs() >= self._expected_us
-                or self._sink.state() == QAudio.State.StoppedState):
+        if self._sink is None or self.state != "playing":
+            return
+        if self._sink.error() != QtAudio.Error.NoError:
+            self._no_sound(f"audio output error {self._sink.error()}")
+            return
+        done = self._sink.processedUSecs()
+        if done >= self._expected_us or self._sink.state() == QtAudio.State.StoppedState:
             # (the sink does not always report IdleState at the end of its buffer: count time)
             self._advance()
+        elif done > self._progress_us:
+            self._progress_us, self._progress_at = done, now
+        elif now - self._progress_at > SPEECH_STALL_S:
+            self._no_sound(f"the player stood still at {done} us for {SPEECH_STALL_S} s")
 
     def _start_sink(self, audio: engine.Audio) -> None:
         self._release_sink()
@@ -233,6 +272,7 @@ class Reader(QObject):
         self._sink = QAudioSink(QMediaDevices.defaultAudioOutput(), fmt, self)
         self._sink.setVolume(self.volume)
         self._expected_us = int(audio.seconds * 1_000_000) - 20_000
+        self._progress_us, self._progress_at = -1, time.monotonic()
         self._sink.start(self._buffer)
         if self.state == "paused":
             self._sink.suspend()
@@ -261,11 +301,19 @@ class Reader(QObject):
     def _tts_state(self, state) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
-        if state == QTextToSpeech.State.Ready and self.state == "playing" and self.index >= 0:
+        if state == QTextToSpeech.State.Speaking:
+            self._tts_started = True
+            self._tts_watch.stop()
+        elif state == QTextToSpeech.State.Ready and self.state == "playing" and self.index >= 0:
+            self._tts_watch.stop()
             self._advance()
         elif state == QTextToSpeech.State.Error:
             self.stop()
             self.failed.emit("朗读出错了，请再试一次。")
+
+    def _tts_silent(self) -> None:
+        if self.state == "playing" and not self._tts_started:
+            self._no_sound(f"the Qt voice did not start within {SPEECH_STALL_S} s")
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

@@ -281,3 +281,53 @@ def test_a_catalogue_item_is_read_field_by_field(qtbot, win):
     assert seen[1].startswith("公开内容：") or "：" in seen[1]
     win.reset_all()
     assert win.reader.state == "stopped" and win.domain.highlighted == ""
+
+
+# visits that end whatever the speaker does ----------------------------------------------------------
+@pytest.fixture
+def suspended(null_sink):
+    """The sound server's sink suspended: the player starts and never moves, as with a speaker
+    unplugged under a sound server that suspends its sink."""
+    subprocess.run(["pactl", "suspend-sink", null_sink, "1"], check=True)
+    yield
+    subprocess.run(["pactl", "suspend-sink", null_sink, "0"], check=True)
+
+
+def reaches_the_reset(qtbot, win, doc):
+    """Within idle timeout + countdown + 5 s of the last touch, everything is cleared."""
+    bound = (win.settings.idle_timeout_s + win.settings.countdown_s + 5) * 1000
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home and win.document.doc is None, timeout=bound)
+    assert win.reader.state == "stopped" and doc is not None
+
+
+def test_a_player_that_never_starts_is_said_and_the_visit_still_ends(qtbot, win, suspended):
+    """朗读 stayed on the title with no message, and since the countdown waited for the reading the
+    last person's document stayed on screen: now the reader stops it within SPEECH_STALL_S."""
+    from kiosk.speech.reader import NO_SOUND
+
+    doc = open_doc(qtbot, win, "社会保险法")
+    qtbot.mouseClick(win.document.read_btn, Qt.LeftButton)  # a real tap: the visit is someone's
+    qtbot.waitUntil(lambda: win.alert.isVisible() and win.alert.text() == NO_SOUND, timeout=5000)
+    reaches_the_reset(qtbot, win, doc)
+
+
+def test_no_audio_device_is_said_at_once_and_the_visit_ends(qtbot, win, monkeypatch):
+    from kiosk.speech import reader as reader_module
+
+    monkeypatch.setattr(reader_module.QMediaDevices, "audioOutputs", staticmethod(lambda: []))
+    doc = open_doc(qtbot, win, "社会保险法")
+    qtbot.mouseClick(win.document.read_btn, Qt.LeftButton)
+    assert win.alert.text() == reader_module.NO_SOUND and win.reader.state == "stopped"
+    reaches_the_reset(qtbot, win, doc)
+
+
+def test_a_reading_holds_the_countdown_only_so_long(qtbot, win, monkeypatch):
+    import kiosk.window
+
+    monkeypatch.setattr(kiosk.window, "SPEECH_HOLD_MAX_S", 2)
+    doc = open_doc(qtbot, win, "社会保险法")
+    qtbot.mouseClick(win.document.read_btn, Qt.LeftButton)
+    qtbot.waitUntil(win.reader.is_speaking, timeout=5000)
+    qtbot.waitUntil(win.countdown.isVisible, timeout=8000)  # the reading plays on, the count begins
+    assert win.reader.is_speaking()
+    reaches_the_reset(qtbot, win, doc)

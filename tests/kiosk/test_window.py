@@ -271,6 +271,52 @@ def test_countdown_button_keeps_the_session(qtbot, data):
     assert not win.countdown.isVisible() and win.results.query == "户口"
 
 
+
+def test_any_tap_on_the_countdown_means_keep_going(qtbot, data):
+    """Only its own button counted: any other tap was ignored, then everything was cleared."""
+    win = make_window(qtbot, data, idle_timeout_s=1, countdown_s=3)
+    win.show_results("户口")
+    settle(qtbot)
+    win.touched()
+    qtbot.waitUntil(win.countdown.isVisible, timeout=5000)
+    qtbot.mouseClick(win.countdown, Qt.LeftButton, pos=QPoint(20, 20))  # the dimmed edge, no button
+    assert not win.countdown.isVisible() and win.results.query == "户口"
+    assert win.idle_timer.isActive() and not win.countdown_timer.isActive()
+
+
+def test_an_untouched_home_screen_has_no_countdown(qtbot, data):
+    """The countdown popped up every idle timeout + countdown on a home screen nobody touched."""
+    win = make_window(qtbot, data, idle_timeout_s=1, countdown_s=1)
+    shown = []
+    win.countdown_timer.timeout.connect(lambda: shown.append(1))
+    qtbot.wait(3500)  # three idle timeouts
+    assert not shown and not win.countdown.isVisible() and win.idle_timer.isActive()
+    qtbot.mouseClick(win.home.search.box, Qt.LeftButton)  # someone comes
+    qtbot.waitUntil(win.countdown.isVisible, timeout=5000)  # and the visit ends as always
+    qtbot.waitUntil(lambda: not win.countdown.isVisible(), timeout=5000)
+    shown.clear()
+    qtbot.wait(2500)  # after the reset, nobody: no countdown again
+    assert not shown and not win.countdown.isVisible()
+
+
+def test_home_clears_what_was_typed(qtbot, data):
+    """After 首页 the box kept the last query and new typing was appended (dibao低保)."""
+    win = make_window(qtbot, data)
+    qtbot.mouseClick(win.home.search.box, Qt.LeftButton)
+    kb = win.home.search.keyboard
+    for letter in "hukou":
+        tap(qtbot, kb.key(letter))
+    tap(qtbot, [b for b in kb.candidate_buttons() if b.text() == "户口"][0])
+    tap(qtbot, win.home.search.go)
+    qtbot.waitUntil(lambda: win.results.result is not None, timeout=5000)
+    win.results.search.box.setText("低保")
+    for letter in "di":
+        win.results.search.keyboard.key(letter).click()
+    tap(qtbot, win.home_btn)
+    assert win.stack.currentWidget() is win.home
+    assert all(bar.box.text() == "" for bar in (win.home.search, win.results.search, win.ask.search))
+    assert all(k.buffer() == "" for k in win.keyboards)
+
 def test_any_touch_restarts_the_idle_timer(qtbot, data):
     win = make_window(qtbot, data, idle_timeout_s=60)
     win.idle_timer.start(1000)
