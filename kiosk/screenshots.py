@@ -113,5 +113,8 @@ def render_all(app, win, out: Path, size) -> int:
         win.show_document(p.doc_id, passage_at({"paragraph": p.paragraph, "text": p.text}))
         settle(app, lambda: win.document.passage_text != "", 30)
         shot("document-passage")
+    win.help.open()  # 请工作人员帮忙, with the contact staff set
+    shot("help")
+    win.help.close()
     print("\n".join(str(p) for p in shots))
     return 0

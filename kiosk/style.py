@@ -43,4 +43,6 @@ def stylesheet(t: Theme) -> str:
     QFrame#header {{ background: {t.surface}; border-bottom: 3px solid {t.accent}; }}
     QFrame#overlay {{ background: rgba(0, 0, 0, 170); }}
     QFrame#dialog {{ background: {t.surface}; border: 3px solid {t.accent}; border-radius: 16px; }}
+    QPushButton#help {{ border: 3px solid {t.focus}; color: {t.focus}; font-weight: bold; }}
+    QLabel#helptext {{ font-size: {t.heading_px}px; font-weight: bold; }}
     """

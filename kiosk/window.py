@@ -18,6 +18,7 @@ from catalog.usage import UsageLog
 from catalog.packaging.packages import STAGES
 from kiosk import routes, tasks
 from kiosk.bootstrap import open_catalog, open_or_repair
+from kiosk.help import HelpDialog
 from kiosk.idle import IdleWatcher
 from kiosk.screens.document import DocumentScreen
 from kiosk.screens.domain import DomainScreen
@@ -35,6 +36,7 @@ from kiosk.widgets.stack import PageStack
 
 log = logging.getLogger("kiosk")
 
+INFO_MIN_PX = 420  # the catalogue line's least width beside the header's buttons
 HIDDEN_STYLE_GAP_MS = 40  # hidden screens are restyled one at a time, after the visible one painted
 
 
@@ -137,8 +139,12 @@ class MainWindow(QMainWindow):
         bar = QFrame()
         bar.setObjectName("header")
         self.header_bar = bar
-        h = QHBoxLayout(bar)
-        h.setContentsMargins(24, 8, 24, 8)
+        outer = QVBoxLayout(bar)
+        outer.setContentsMargins(24, 8, 24, 8)
+        outer.setSpacing(4)
+        h = QHBoxLayout()
+        outer.addLayout(h)
+        self._header_rows = (h, outer)
         self.home_btn = self._nav_button("⌂ 首页", self.home_tapped)
         self.back_btn = self._nav_button("← 返回", self.go_back)
         self.title = QLabel("政务公开专区")
@@ -150,6 +156,8 @@ class MainWindow(QMainWindow):
         self.info.setWordWrap(True)
         # the catalogue line gives way (wraps) before the buttons ever shrink
         self.info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.help_btn = self._nav_button("请工作人员帮忙", lambda: self.help.open())
+        self.help_btn.setObjectName("help")
         self.elder_btn = self._nav_button("长辈模式", self.toggle_elder)
         self.elder_btn.setCheckable(True)
         h.addWidget(self.home_btn)
@@ -158,8 +166,25 @@ class MainWindow(QMainWindow):
         h.addWidget(self.title)
         h.addSpacing(16)
         h.addWidget(self.info, 1)
+        h.addWidget(self.help_btn)
         h.addWidget(self.elder_btn)
         return bar
+
+    def _fit_header(self) -> None:
+        """The catalogue line beside the buttons where it has room (INFO_MIN_PX), else on a row of
+        its own below them: squeezed, it was one character wide and taller than the screen."""
+        row, outer = self._header_rows
+        buttons = sum(w.sizeHint().width() for w in (self.home_btn, self.back_btn, self.title,
+                                                      self.help_btn, self.elder_btn))
+        beside = self.width() - 48 - buttons - 32 - 4 * row.spacing() >= INFO_MIN_PX
+        if beside and outer.indexOf(self.info) >= 0:
+            outer.removeWidget(self.info)
+            row.insertWidget(row.indexOf(self.help_btn), self.info, 1)
+            row.setStretchFactor(self.title, 0)
+        elif not beside and row.indexOf(self.info) >= 0:
+            row.removeWidget(self.info)
+            outer.addWidget(self.info)
+            row.setStretchFactor(self.title, 1)  # the buttons keep their size
 
     def _nav_button(self, text, slot) -> QPushButton:
         b = QPushButton(text)
@@ -328,6 +353,7 @@ class MainWindow(QMainWindow):
         screen is styled before it is shown if the idle pass has not reached it yet."""
         self._sheet = stylesheet(self.theme)
         self.ensure_styled(self.header_bar)
+        self._fit_header()  # 长辈模式's larger buttons may leave the catalogue line no room
         self.ensure_styled(self.progress)
         self.ensure_styled(self.alert)
         QTimer.singleShot(0, self._style_visible)
@@ -339,11 +365,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, *self.screens.values(),
-                self.countdown, self.gate.overlay]
+                self.countdown, self.gate.overlay, self.help.overlay]
 
     def _visible_parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, self.stack.currentWidget(),
-                *(o for o in (self.countdown, self.gate.overlay) if o.isVisible())]
+                *(o for o in (self.countdown, self.gate.overlay, self.help.overlay) if o.isVisible())]
 
     def ensure_styled(self, part: QWidget) -> None:
         if self._styled.get(part) is self.theme:
@@ -434,6 +460,7 @@ class MainWindow(QMainWindow):
         for kb in getattr(self, "keyboards", []):
             kb.reset()
         self.gate.close()
+        self.help.close()
         self.alert.hide()  # a CatalogError's message may quote what was typed
         self.alert.clear()
         if self.current == "staff":
@@ -456,6 +483,7 @@ class MainWindow(QMainWindow):
         self.countdown.box.addWidget(more)
 
         self.gate = StaffGate(self)
+        self.help = HelpDialog(self)
 
     # staff mode -----------------------------------------------------------------------------
     def enter_staff(self) -> None:
@@ -550,6 +578,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        for o in (self.countdown, self.gate.overlay):
+        self._fit_header()
+        for o in (self.countdown, self.gate.overlay, self.help.overlay):
             if o.isVisible():
                 o.setGeometry(self.rect())

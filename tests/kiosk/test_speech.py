@@ -331,3 +331,16 @@ def test_a_reading_holds_the_countdown_only_so_long(qtbot, win, monkeypatch):
     qtbot.waitUntil(win.countdown.isVisible, timeout=8000)  # the reading plays on, the count begins
     assert win.reader.is_speaking()
     reaches_the_reset(qtbot, win, doc)
+
+
+def test_the_help_contact_is_read_aloud(qtbot, win):
+    win.idle_timer.stop()
+    tap_help = win.help_btn
+    qtbot.mouseClick(tap_help, Qt.LeftButton)
+    started = []
+    win.reader.sentence_started.connect(lambda i: started.append(win.reader.sentences[i].text))
+    qtbot.mouseClick(win.help.read_btn, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    assert started[0] in win.help.text.text() and win.reader.is_speaking()
+    qtbot.mouseClick(win.help.close_btn, Qt.LeftButton)  # closing stops the voice with it
+    assert win.reader.state == "stopped"

@@ -481,3 +481,37 @@ def test_the_home_screen_shows_the_page_the_core_composes(qtbot, data):
     for text in [f.question for f in page.questions] + [m.title for m in page.latest]:
         assert any(text in t for t in shown), (text, shown)
     assert len(win.home.tiles) == len([d for d in page.domains if d.pilot])
+
+
+@pytest.mark.parametrize("elder", [False, True])
+def test_help_is_one_tap_away_on_every_screen(qtbot, data, elder):
+    """请工作人员帮忙 in the header, in both modes: the hall's contact in large type."""
+    win = make_window(qtbot, data, help_contact="请到 3 号窗口找工作人员", location="县政务服务中心一楼")
+    win.set_elder(elder)
+    for show in (lambda: None, lambda: win.show_results("户口"), lambda: win.show_ask(None)):
+        show()
+        settle(qtbot)
+        tap(qtbot, win.help_btn)
+        assert win.help.overlay.isVisible()
+        assert win.help.text.text() == "请到 3 号窗口找工作人员。您在：县政务服务中心一楼。"
+        assert win.help.text.fontInfo().pixelSize() >= win.theme.heading_px - 1  # large, as rendered
+        tap(qtbot, win.help.close_btn)
+        assert not win.help.overlay.isVisible()
+    tap(qtbot, win.help_btn)
+    win.reset_all()  # the idle reset closes it with everything else
+    assert not win.help.overlay.isVisible()
+
+
+@pytest.mark.parametrize("elder", [False, True])
+def test_the_portrait_header_fits(qtbot, data, elder):
+    """In portrait the catalogue line was squeezed beside the buttons to one character a line (and
+    in the standard mode wrapped as 第 1 / 版): it goes on a row of its own when it has no room."""
+    win = make_window(qtbot, data)
+    win.set_elder(elder)
+    win.resize(1080, 1920)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: win.header_bar.height() < 220, timeout=3000)
+    assert win.info.width() > 600 and win.info.height() < 3 * win.info.fontMetrics().height()
+    win.resize(1920, 1080)
+    settle(qtbot)
+    qtbot.waitUntil(lambda: win.info.y() < win.home_btn.y() + win.home_btn.height(), timeout=3000)  # beside again
