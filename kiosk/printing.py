@@ -23,7 +23,12 @@ PRINT_DPI = 200  # page images sent to the printer: sharp for text, quick to ren
 
 
 class PrintError(Exception):
-    """Why nothing was printed, for the screen (plain Chinese)."""
+    """Why nothing was printed or saved, for the screen (plain Chinese)."""
+
+
+class PrinterUnavailable(PrintError):
+    """The printer cannot print now (none, not found, in error, not answering): the print
+    screen says it in a large dialog and its 打印 button says it is unavailable."""
 
 
 def printer_for(spec: str) -> QPrinter:
@@ -35,12 +40,12 @@ def printer_for(spec: str) -> QPrinter:
         return printer
     printers = QPrinterInfo.availablePrinters()
     if not printers:
-        raise PrintError("本机没有连接打印机。您可以把文件存到U盘带走，或请工作人员帮忙。")
+        raise PrinterUnavailable("本机没有连接打印机。您可以把文件存到U盘带走，或请工作人员帮忙。")
     info = next((p for p in printers if p.printerName() == spec), None) if spec else QPrinterInfo.defaultPrinter()
     if info is None or info.isNull():
-        raise PrintError("设置的打印机找不到了，请联系工作人员。您也可以把文件存到U盘带走。")
+        raise PrinterUnavailable("设置的打印机找不到了，请联系工作人员。您也可以把文件存到U盘带走。")
     if info.state() == QPrinter.PrinterState.Error:
-        raise PrintError("打印机暂时不能用（可能没开机、缺纸或卡纸），请联系工作人员。您也可以把文件存到U盘带走。")
+        raise PrinterUnavailable("打印机暂时不能用（可能没开机、缺纸或卡纸），请联系工作人员。您也可以把文件存到U盘带走。")
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
@@ -60,13 +65,13 @@ def print_pdf(pdf_path: Path | str, spec: str, progress=None) -> int:
     printer.setFullPage(True)
     painter = QPainter()
     if not painter.begin(printer):
-        raise PrintError("打印机没有响应（可能没开机或缺纸），请联系工作人员。您也可以把文件存到U盘带走。")
+        raise PrinterUnavailable("打印机没有响应（可能没开机或缺纸），请联系工作人员。您也可以把文件存到U盘带走。")
     try:
         pages = doc.pageCount()
         for n in range(pages):
             if n:
                 if not printer.newPage():
-                    raise PrintError("打印中途出错了（可能缺纸），请联系工作人员。")
+                    raise PrinterUnavailable("打印中途出错了（可能缺纸），请联系工作人员。")
             size_pt = doc.pagePointSize(n)
             image = doc.render(n, QSize(round(size_pt.width() / 72 * PRINT_DPI),
                                         round(size_pt.height() / 72 * PRINT_DPI)))
@@ -82,7 +87,7 @@ def print_pdf(pdf_path: Path | str, spec: str, progress=None) -> int:
     finally:
         painter.end()
     if printer.printerState() == QPrinter.PrinterState.Error:
-        raise PrintError("打印机报告出错（可能缺纸或卡纸），请联系工作人员。")
+        raise PrinterUnavailable("打印机报告出错（可能缺纸或卡纸），请联系工作人员。")
     return doc.pageCount()
 
 

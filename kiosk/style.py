@@ -22,6 +22,8 @@ def stylesheet(t: Theme) -> str:
     QPushButton#primary {{ background: {t.accent}; color: {t.accent_text}; border-color: {t.accent};
                    font-weight: bold; }}
     QPushButton#primary:pressed {{ background: {t.text}; }}
+    QPushButton:disabled, QPushButton#primary:disabled {{ background: {t.bg}; color: {t.muted};
+                   border: 2px dashed {t.muted}; font-weight: normal; }}
     QPushButton#tile {{ font-size: {t.body_px}px; font-weight: bold; text-align: center; }}
     QPushButton#link {{ border: none; text-align: left; color: {t.focus}; text-decoration: underline;
                    background: transparent; }}

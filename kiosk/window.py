@@ -31,6 +31,7 @@ from kiosk.settings import ALERT_MS, SPEECH_HOLD_MAX_S, STAFF_IDLE_S, Settings
 from kiosk.staff_gate import StaffGate
 from kiosk.style import stylesheet
 from kiosk.theme import ELDER, NORMAL
+from kiosk.widgets.notice import Notice
 from kiosk.widgets.overlay import Overlay
 from kiosk.widgets.stack import PageStack
 
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self._header_rows = (h, outer)
         self.home_btn = self._nav_button("⌂ 首页", self.home_tapped)
         self.back_btn = self._nav_button("← 返回", self.go_back)
+        self.back_btn.setEnabled(False)  # nothing to go back to yet (it looked tappable at start)
         self.title = QLabel("政务公开专区")
         self.title.setObjectName("heading")
         self.title.mousePressEvent = lambda _e: self.gate.tap()
@@ -365,11 +367,11 @@ class MainWindow(QMainWindow):
 
     def _parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, *self.screens.values(),
-                self.countdown, self.gate.overlay, self.help.overlay]
+                self.countdown, self.gate.overlay, self.help.overlay, self.notice]
 
     def _visible_parts(self) -> list[QWidget]:
         return [self.header_bar, self.progress, self.alert, self.stack.currentWidget(),
-                *(o for o in (self.countdown, self.gate.overlay, self.help.overlay) if o.isVisible())]
+                *(o for o in (self.countdown, self.gate.overlay, self.help.overlay, self.notice) if o.isVisible())]
 
     def ensure_styled(self, part: QWidget) -> None:
         if self._styled.get(part) is self.theme:
@@ -461,6 +463,7 @@ class MainWindow(QMainWindow):
             kb.reset()
         self.gate.close()
         self.help.close()
+        self.notice.hide()
         self.alert.hide()  # a CatalogError's message may quote what was typed
         self.alert.clear()
         if self.current == "staff":
@@ -484,6 +487,7 @@ class MainWindow(QMainWindow):
 
         self.gate = StaffGate(self)
         self.help = HelpDialog(self)
+        self.notice = Notice(self)  # a message that blocks what was tapped (kiosk.widgets.notice)
 
     # staff mode -----------------------------------------------------------------------------
     def enter_staff(self) -> None:
@@ -579,6 +583,6 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_header()
-        for o in (self.countdown, self.gate.overlay, self.help.overlay):
+        for o in (self.countdown, self.gate.overlay, self.help.overlay, self.notice):
             if o.isVisible():
                 o.setGeometry(self.rect())

@@ -197,10 +197,11 @@ class PrintScreen(Screen):
             self.message.setText(f"每人每次最多打印 {self.win.settings.page_limit} 页，您还可以打印 {left} 页。"
                                  "请少选几段，或者存到U盘带走。")
             self.print_btn.setEnabled(False)
+            self.print_btn.setText(f"超过可打印页数（还可打印 {left} 页）")  # says why it cannot be tapped
         else:
             self.message.setText("请确认以上内容，然后点“打印”。")
             self.print_btn.setEnabled(True)
-        self.print_btn.setText(f"打印 {self.pages} 页")
+            self.print_btn.setText(f"打印 {self.pages} 页")
         self.stack.setCurrentIndex(1)
 
     def _pages(self, images) -> None:
@@ -242,10 +243,17 @@ class PrintScreen(Screen):
         self.print_btn.setEnabled(False)
 
     def _failed(self, exc: BaseException) -> None:
-        from kiosk.printing import PrintError
+        from kiosk.printing import PrintError, PrinterUnavailable
 
-        self.message.setText(str(exc) if isinstance(exc, PrintError) else "出错了，请再试一次，或联系工作人员。")
-        self.print_btn.setEnabled(self.pdf_path is not None and self.pages <= self.pages_left())
+        text = str(exc) if isinstance(exc, PrintError) else "出错了，请再试一次，或联系工作人员。"
+        self.message.setText(text)
+        if isinstance(exc, PrinterUnavailable):
+            # the printer cannot print now: said large, with one way on, and the button says so
+            self.print_btn.setEnabled(False)
+            self.print_btn.setText("打印机暂不可用")
+            self.win.notice.say("暂时不能打印", text)
+        else:
+            self.print_btn.setEnabled(self.pdf_path is not None and self.pages <= self.pages_left())
 
     def save_usb(self) -> None:
         from kiosk.printing import save_to_usb, usb_folders

@@ -152,6 +152,11 @@ def test_no_printer_says_so_and_saves_to_a_usb_stick(qtbot, data, tmp_path):
     qtbot.waitUntil(lambda: "打印机" in screen.message.text(), timeout=20000)
     assert "没有连接打印机" in screen.message.text() and "U盘" in screen.message.text()
     assert win.session_pages == 0
+    # said large, with one way on; the button no longer looks as if it would print
+    assert win.notice.isVisible() and "没有连接打印机" in win.notice.text.text()
+    assert not screen.print_btn.isEnabled() and screen.print_btn.text() == "打印机暂不可用"
+    qtbot.mouseClick(win.notice.ok, Qt.LeftButton)
+    assert not win.notice.isVisible()
     qtbot.mouseClick(screen.usb_btn, Qt.LeftButton)
     qtbot.waitUntil(lambda: "已存到U盘" in screen.message.text(), timeout=10000)
     saved = list(stick.glob("*.pdf"))
@@ -176,6 +181,7 @@ def test_the_page_limit_holds_per_session(qtbot, data, tmp_path):
     preview(qtbot, screen)
     assert screen.pages > 1
     assert not screen.print_btn.isEnabled() and "最多打印 1 页" in screen.message.text()
+    assert screen.print_btn.text() == "超过可打印页数（还可打印 1 页）"  # it says why it is off
     qtbot.mouseClick(screen.print_btn, Qt.LeftButton)
     qtbot.wait(300)
     assert not out.exists()

@@ -89,6 +89,7 @@ def test_elder_mode_styles_the_visible_screen_now_and_the_others_before_they_sho
 
 def test_search_open_result_back_and_home(qtbot, data):
     win = make_window(qtbot, data)
+    assert not win.back_btn.isEnabled()  # at start there is nothing to go back to
     win.home.search.box.setText("户口")  # typing through the on-screen keyboard: test_keyboard.py
     tap(qtbot, win.home.search.go)
     assert win.stack.currentWidget() is win.results
