@@ -8,7 +8,9 @@ Headless (no Qt): the kiosk's keyboard widget calls :func:`candidates` on every 
    composed of several catalogue words (dibaoshenqing -> 低保申请), then words the letters begin
    (dib -> 低保) or whose initials they are (shbx -> 社会保险), then 模糊音 matches
    (sehuibaoxian -> 社会保险); each group ranked by the word's frequency in the catalogue;
-2. single characters for the first syllable (dibao -> 地 第 低 …; placed first when only one
+2. everyday words a catalogue may not hold (catalog.search.general: 怎么, 明天, 多少钱), after the
+   catalogue's exact words for their exact spelling, after its begun words for a beginning;
+3. single characters for the first syllable (dibao -> 地 第 低 …; placed first when only one
    syllable was typed: bao -> 报 抱 包 保 保障 …), from pypinyin's character
    table limited to the common simplified characters (GB2312 with a jieba dictionary frequency),
    ranked by that frequency. Built once per process, lazily (:func:`warm_up`).
@@ -38,6 +40,10 @@ WORD_SHARE = 2 / 3        # words take at most this share of the candidates whil
 SECONDARY_READING = 0.3   # a word matched through another reading of a polyphone (逐步 as "dibu")
 SECONDARY_CHAR = 0.02     # a character under another of its readings (的 as "di")
 TERM_FACTOR = 2.0         # the catalogue's own terms (synonym groups, domain and item names) rank up
+GENERAL_EXACT = 3         # everyday words spelled exactly by the letters, after the catalogue's
+GENERAL_BEGUN = 3         # everyday words the letters begin or are the initials of
+PIECE_COST = 10.0         # log-frequency cost of each piece of a composed everyday phrase (fewer, longer pieces win)
+CHAR_COST = 4.0           # and of a lone character more (a character's frequency counts all its words)
 MID_SYLLABLE = 0.1        # "xian" read as the start of xiang (相关) rather than of xian chang (现场)
 SCAN = 48                 # rows read per lookup (ordered by frequency in SQLite)
 MAX_LETTERS = 32
@@ -164,8 +170,12 @@ def char_table() -> dict[str, list[tuple[float, str]]]:
 
 
 def warm_up() -> None:
-    """Build the character table now (call it off the GUI thread, e.g. after opening the catalogue)."""
+    """Build the character table and load the everyday words now (call it off the GUI thread,
+    e.g. after opening the catalogue)."""
+    from catalog.search import general
+
     char_table()
+    general.warm_up()
 
 
 def chars_for(syllable: str, limit: int = 12, *, partial: bool = False) -> list[str]:
@@ -314,6 +324,72 @@ def _composed(store, letters: str) -> list[list[str]]:
     return Vocabulary(store).from_pinyin(letters, 3)
 
 
+def _general(letters: str) -> tuple[list[str], list[str]]:
+    """Everyday words (catalog.search.general) spelled exactly by the letters, and those the
+    letters begin to spell or are the initials of; each by dictionary frequency. Phrases with
+    only jieba's placeholder frequency count for their whole spelling only."""
+    from catalog.search import general
+
+    g = general.db()
+    exact = []
+    for k in {fuzzy_key(s) for s in split_pinyin_all(letters, 4)}:
+        exact += g.execute("select word, freq from vocab where fuzzy = ? and py = ? order by freq desc limit ?",
+                           [k, letters, SCAN]).fetchall()
+    begun = g.execute("select word, freq from vocab where initials = ? and freq > ? order by freq desc "
+                      "limit ?", [letters, general.PHRASE_MAX_FREQ, SCAN]).fetchall()
+    fz = _fuzzy_prefix(letters)
+    if len(fz) >= 2:
+        begun += g.execute(
+            "select word, freq from vocab where fuzzy >= ? and fuzzy < ? and substr(py, 1, ?) = ? "
+            "and py != ? and freq > ? order by freq desc limit ?",
+            [fz, fz + "{", len(letters), letters, letters, general.PHRASE_MAX_FREQ, SCAN]).fetchall()
+
+    def ranked(rows):
+        return [w for w, _ in sorted(set(rows), key=lambda r: (-r[1], r[0]))]
+    return ranked(exact), ranked(begun)
+
+
+def _everyday_phrase(letters: str) -> str | None:
+    """A phrase of everyday words for letters no word spells (youshenme -> 有什么, qunali -> 去哪里):
+    over the ways to split the letters into syllables, the pieces (everyday words, or a single
+    syllable's commonest character) with the highest sum of log frequencies, each piece costing
+    PIECE_COST and a lone character CHAR_COST more; None unless it holds a word of two or more
+    characters."""
+    import math
+
+    from catalog.search import general
+
+    words, table = general.best_by_spelling(), char_table()
+    found: tuple[float, list[str]] | None = None
+    for sylls in split_pinyin_all(letters, 4):
+        n = len(sylls)
+        if not 2 <= n <= 12:
+            continue
+        best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+        best[0] = (0.0, [])
+        for i in range(n):
+            if best[i] is None:
+                continue
+            for j in range(i + 1, min(n, i + 4) + 1):
+                if j == i + 1:
+                    top = table.get(sylls[i])
+                    piece = (top[0][1], top[0][0], CHAR_COST) if top else None
+                else:
+                    w = words.get("".join(sylls[i:j]))
+                    piece = (w[0], w[1], 0.0) if w else None
+                if piece is None:
+                    continue
+                score = best[i][0] + math.log(max(piece[1], 1)) - PIECE_COST - piece[2]
+                if best[j] is None or score > best[j][0]:
+                    best[j] = (score, best[i][1] + [piece[0]])
+        if best[n] is not None and (found is None or best[n][0] > found[0]):
+            found = best[n]
+    if found is None:
+        return None
+    parts = found[1]
+    return "".join(parts) if len(parts) >= 2 and any(len(p) > 1 for p in parts) else None
+
+
 # --- the public calls -----------------------------------------------------------------------
 
 def candidates(store, letters: str, limit: int = 12) -> list[str]:
@@ -328,12 +404,20 @@ def candidates(store, letters: str, limit: int = 12) -> list[str]:
     if not letters or limit <= 0:
         return []
     words: list[str] = []
-    if store is not None and len(letters) >= 2:
-        exact = _exact(store, letters)
-        slots = _composed(store, letters)
-        phrase = ["".join(s[0] for s in slots)] if len(slots) >= 2 else []
-        first_words = slots[0][:2] if len(slots) >= 2 else (slots[0] if slots else [])
-        words = list(dict.fromkeys(exact + phrase + _prefix_and_initials(store, letters) + first_words))
+    if len(letters) >= 2:
+        everyday, begun = _general(letters)
+        exact, phrase, prefixed, first_words = [], [], [], []
+        if store is not None:
+            exact = _exact(store, letters)
+            slots = _composed(store, letters)
+            phrase = ["".join(s[0] for s in slots)] if len(slots) >= 2 else []
+            first_words = slots[0][:2] if len(slots) >= 2 else (slots[0] if slots else [])
+            prefixed = _prefix_and_initials(store, letters)
+        if not (exact or everyday or phrase):
+            composed = _everyday_phrase(letters)
+            phrase = [composed] if composed else []
+        words = list(dict.fromkeys(exact + everyday[:GENERAL_EXACT] + phrase + prefixed
+                                   + begun[:GENERAL_BEGUN] + first_words))
     first, _ = split_first_syllable(letters)
     # one letter is the start of a syllable ("n" means 你 more often than 嗯)
     chars = [c for c in chars_for(first, limit, partial=len(letters) == 1 or first in _INTERJECTIONS)

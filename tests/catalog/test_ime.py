@@ -69,8 +69,9 @@ def test_characters_leave_room_beside_many_words(store):
     assert len(cands) == 12
 
 
-def test_without_a_catalogue_characters_only(store):
-    assert ime.candidates(None, "dibao")[:3] == ["地", "第", "低"]
+def test_without_a_catalogue_everyday_words_and_characters(store):
+    cands = ime.candidates(None, "dibao")
+    assert {"低保", "地堡"} <= set(cands[:2]) and cands[2:5] == ["地", "第", "低"]
 
 
 def test_limits_and_junk(store):
@@ -124,3 +125,27 @@ def test_fast_enough_to_run_on_every_tap(store):
     print(f"ime.candidates over {len(times)} calls: median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms")
     assert statistics.median(times) < 5
     assert p95 < 25  # loose: a shared CI machine; measured ~2 ms
+
+
+@pytest.mark.parametrize("letters, word", [("zenme", "怎么"), ("mingtian", "明天"), ("zenmeyang", "怎么样"),
+                                           ("nali", "哪里"), ("duoshaoqian", "多少钱")])
+def test_everyday_words_are_on_the_first_page(store, letters, word):
+    """zenme offered 怎/僭/谮 but no 怎么, and mingtian no 明天: the candidates came from the
+    catalogue alone. Everyday words (catalog.search.general, from jieba's dictionary) now join them."""
+    assert word in ime.candidates(store, letters)[:8]
+
+
+def test_catalogue_words_stay_first_where_they_fit(store):
+    assert ime.candidates(store, "dibao")[0] == "低保"
+    assert ime.candidates(store, "hukou")[0] == "户口"
+    assert ime.candidates(store, "dibaoshenqing")[0] == "低保申请"
+
+
+@pytest.mark.parametrize("letters, phrase", [("youshenme", "有什么"), ("xuyaoshenme", "需要什么"),
+                                             ("youshenmebutie", "有什么补贴"), ("mingtianqu", "明天去")])
+def test_a_phrase_no_word_spells_is_composed_of_everyday_words(store, letters, phrase):
+    assert ime.candidates(store, letters)[0] == phrase
+
+
+def test_everyday_words_without_a_catalogue(store):
+    assert ime.candidates(None, "zenme")[0] == "怎么"
