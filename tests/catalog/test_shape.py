@@ -97,6 +97,9 @@ def test_the_resources_the_core_reads_are_where_it_looks():
 
     assert BUILTIN.is_file() and len(builtin_groups()) > 300
     assert FONT_FILE.is_file()
+    from catalog.search import general
+
+    assert general.FILE.is_file() and general.db().execute("select count(*) from vocab").fetchone()[0] > 200_000
 
 
 def test_status_words_have_one_vocabulary():
