@@ -36,7 +36,8 @@ class HelpDialog(QObject):
         contact = s.help_contact.strip() or "请到服务大厅的窗口找工作人员。"
         if not contact.endswith(("。", "！", "？", ".", "!", "?")):
             contact += "。"
-        where = f"您在：{s.location.strip()}。" if s.location.strip() else ""
+        place = s.location.strip().rstrip("。")
+        where = f"您在：{place}。" if place else ""
         return contact + where
 
     def open(self) -> None:

@@ -46,5 +46,6 @@ def stylesheet(t: Theme) -> str:
     QFrame#overlay {{ background: rgba(0, 0, 0, 170); }}
     QFrame#dialog {{ background: {t.surface}; border: 3px solid {t.accent}; border-radius: 16px; }}
     QPushButton#help {{ border: 3px solid {t.focus}; color: {t.focus}; font-weight: bold; }}
+    QPushButton#help:pressed {{ background: {t.accent}; color: {t.accent_text}; border-color: {t.accent}; }}
     QLabel#helptext {{ font-size: {t.heading_px}px; font-weight: bold; }}
     """

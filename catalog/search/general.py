@@ -30,10 +30,10 @@ def _load() -> sqlite3.Connection:
     conn.execute("create table vocab (word text, freq integer, py text, fuzzy text, initials text)")
     try:
         with gzip.open(FILE, "rt", encoding="utf-8") as fh:
-            rows = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
-        conn.executemany("insert into vocab values (?, ?, ?, ?, ?)",
-                         ((w, int(f), py, fz, ini) for w, f, py, fz, ini in rows))
-    except (OSError, ValueError, EOFError) as exc:  # the keyboard goes on with the catalogue's words
+            conn.executemany("insert into vocab values (?, ?, ?, ?, ?)",
+                             ((w, int(f), py, fz, ini) for w, f, py, fz, ini
+                              in (line.rstrip("\n").split("\t") for line in fh if line.strip())))
+    except Exception as exc:  # noqa: BLE001 - damaged (zlib.error too): the catalogue's words go on
         log.error("the general vocabulary %s could not be read: %r", FILE, exc)
     conn.execute("create index vocab_fuzzy on vocab (fuzzy)")
     conn.execute("create index vocab_initials on vocab (initials)")

@@ -22,6 +22,7 @@ spelling is found by a range scan on the 模糊音 key, whose safe prefix is der
 
 from __future__ import annotations
 
+import logging
 import threading
 import unicodedata
 import weakref
@@ -51,6 +52,7 @@ MAX_LETTERS = 32
 # 第八条, 第三章: numbering of articles, frequent in laws and never searched for by its beginning
 NUMBERING_GLOB = "第[零〇一二三四五六七八九十百千两]*"
 
+log = logging.getLogger("catalog.search.ime")
 _chars: dict[str, list[tuple[float, str]]] | None = None
 _chars_lock = threading.Lock()
 _terms: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -372,7 +374,8 @@ def _everyday_phrase(letters: str) -> str | None:
                 continue
             for j in range(i + 1, min(n, i + 4) + 1):
                 if j == i + 1:
-                    top = table.get(sylls[i])
+                    # a lone character only for a full syllable that is not an interjection (嗯 啊 哦)
+                    top = table.get(sylls[i]) if sylls[i] not in _INTERJECTIONS | {"a", "o", "e", "ei", "ai"} else None
                     piece = (top[0][1], top[0][0], CHAR_COST) if top else None
                 else:
                     w = words.get("".join(sylls[i:j]))
@@ -405,7 +408,11 @@ def candidates(store, letters: str, limit: int = 12) -> list[str]:
         return []
     words: list[str] = []
     if len(letters) >= 2:
-        everyday, begun = _general(letters)
+        try:
+            everyday, begun = _general(letters)
+        except Exception:  # noqa: BLE001 - the everyday words are a help; the catalogue's go on
+            log.exception("everyday words unavailable")
+            everyday, begun = [], []
         exact, phrase, prefixed, first_words = [], [], [], []
         if store is not None:
             exact = _exact(store, letters)
@@ -413,10 +420,15 @@ def candidates(store, letters: str, limit: int = 12) -> list[str]:
             phrase = ["".join(s[0] for s in slots)] if len(slots) >= 2 else []
             first_words = slots[0][:2] if len(slots) >= 2 else (slots[0] if slots else [])
             prefixed = _prefix_and_initials(store, letters)
-        if not (exact or everyday or phrase):
-            composed = _everyday_phrase(letters)
+        if not (exact or everyday or phrase or prefixed or begun):  # never mid-word
+            try:
+                composed = _everyday_phrase(letters)
+            except Exception:  # noqa: BLE001 - as above
+                log.exception("everyday phrase unavailable")
+                composed = None
             phrase = [composed] if composed else []
-        words = list(dict.fromkeys(exact + everyday[:GENERAL_EXACT] + phrase + prefixed
+        # a catalogue word the letters begin (shenqi -> 申请) keeps its place before everyday words
+        words = list(dict.fromkeys(exact + prefixed[:1] + everyday[:GENERAL_EXACT] + phrase + prefixed
                                    + begun[:GENERAL_BEGUN] + first_words))
     first, _ = split_first_syllable(letters)
     # one letter is the start of a syllable ("n" means 你 more often than 嗯)

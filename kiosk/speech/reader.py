@@ -36,6 +36,7 @@ log = logging.getLogger("kiosk")
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # the speed steps offered on screen
 POLL_MS = 15  # how often playback is checked (QAudioSink's stateChanged does not reach Python)
 NO_SOUND = "本机声音暂不可用，请看屏幕文字。"
+FATAL = (QtAudio.Error.OpenError, QtAudio.Error.IOError, QtAudio.Error.FatalError)
 
 
 def mandarin_voice(tts) -> object | None:
@@ -85,7 +86,7 @@ class Reader(QObject):
         self._progress_us = -1  # how far the sink had played, and when that last moved
         self._progress_at = 0.0
         self._tts_started = False
-        self._tts_watch = QTimer(self, singleShot=True, interval=int(SPEECH_STALL_S * 1000))
+        self._tts_watch = QTimer(self, singleShot=True, interval=int(SPEECH_SYNTH_WAIT_S * 1000))  # it synthesizes first
         self._tts_watch.timeout.connect(self._tts_silent)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -248,7 +249,7 @@ class Reader(QObject):
             return
         if self._sink is None or self.state != "playing":
             return
-        if self._sink.error() != QtAudio.Error.NoError:
+        if self._sink.error() in FATAL:  # an underrun clears itself: the stall check judges it
             self._no_sound(f"audio output error {self._sink.error()}")
             return
         done = self._sink.processedUSecs()
@@ -257,6 +258,9 @@ class Reader(QObject):
             self._advance()
         elif done > self._progress_us:
             self._progress_us, self._progress_at = done, now
+        elif now - self._progress_at > SPEECH_STALL_S and self._buffer is not None and self._buffer.atEnd() \
+                and self._sink.state() != QtAudio.State.ActiveState:
+            self._advance()  # the sentence ended a little short of its counted length
         elif now - self._progress_at > SPEECH_STALL_S:
             self._no_sound(f"the player stood still at {done} us for {SPEECH_STALL_S} s")
 
@@ -313,7 +317,7 @@ class Reader(QObject):
 
     def _tts_silent(self) -> None:
         if self.state == "playing" and not self._tts_started:
-            self._no_sound(f"the Qt voice did not start within {SPEECH_STALL_S} s")
+            self._no_sound(f"the Qt voice did not start within {SPEECH_SYNTH_WAIT_S} s")
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

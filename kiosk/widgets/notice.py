@@ -12,7 +12,6 @@ from kiosk.widgets.overlay import Overlay
 class Notice(Overlay):
     def __init__(self, parent: QWidget):
         super().__init__(parent, "")
-        self.title = self.findChild(QLabel)
         self.text = QLabel()
         self.text.setObjectName("helptext")  # the large text of the help dialog
         self.text.setTextFormat(Qt.PlainText)
@@ -24,7 +23,7 @@ class Notice(Overlay):
         self.box.addWidget(self.ok)
 
     def say(self, title: str, text: str, button: str = "知道了") -> None:
-        self.title.setText(title)
+        self.heading.setText(title)
         self.text.setText(text)
         self.ok.setText(button)
         self.open()

@@ -20,10 +20,10 @@ class Overlay(QFrame):
         self.box.setContentsMargins(40, 32, 40, 32)
         self.box.setSpacing(20)
         outer.addWidget(self.dialog)
-        title = QLabel(heading)
-        title.setTextFormat(Qt.PlainText)
-        title.setObjectName("heading")
-        self.box.addWidget(title)
+        self.heading = QLabel(heading)
+        self.heading.setTextFormat(Qt.PlainText)
+        self.heading.setObjectName("heading")
+        self.box.addWidget(self.heading)
         self.hide()
 
     def open(self) -> None:

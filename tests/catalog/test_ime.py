@@ -149,3 +149,21 @@ def test_a_phrase_no_word_spells_is_composed_of_everyday_words(store, letters, p
 
 def test_everyday_words_without_a_catalogue(store):
     assert ime.candidates(None, "zenme")[0] == "怎么"
+
+
+@pytest.mark.parametrize("letters, word", [("shenqi", "申请"), ("zhixin", "执行"), ("xingzhen", "行政")])
+def test_a_catalogue_word_being_typed_stays_first(store, letters, word):
+    """Mid-word, everyday words (神奇) and composed phrases (行者嗯) took the catalogue word's place."""
+    assert ime.candidates(store, letters)[0].startswith(word)
+
+
+def test_a_damaged_everyday_word_list_leaves_the_catalogue_words(store, tmp_path, monkeypatch):
+    from catalog.search import general
+
+    bad = tmp_path / "general_vocab.tsv.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"garbage, not deflate data" * 10)
+    monkeypatch.setattr(general, "FILE", bad)
+    monkeypatch.setattr(general, "_conn", None)
+    monkeypatch.setattr(general, "_best", None)
+    assert ime.candidates(store, "dibao")[0] == "低保"  # no exception, and loaded once: an empty table
+    assert general.db().execute("select count(*) from vocab").fetchone()[0] == 0
